@@ -1,0 +1,317 @@
+using System.Collections.Concurrent;
+using LiveState.Blazor.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace LiveState.Blazor.Circuits;
+
+/// <summary>
+/// The circuits of this server, indexed by circuit id, group id and user id. Group and user buckets are
+/// copy-on-write arrays, so lookups allocate nothing and cost in proportion to the matches.
+/// </summary>
+internal sealed class CircuitRegistry : ILiveCircuitRegistry
+{
+    private readonly ConcurrentDictionary<string, LiveCircuit> _byCircuit = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Bucket> _byGroup = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Bucket> _byUser = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private int _count;
+
+    public CircuitRegistry(TimeProvider time, ILogger<CircuitRegistry> logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    public event EventHandler<LiveCircuitChangedEventArgs>? Changed;
+
+    public int Count => Volatile.Read(ref _count);
+
+    internal int GroupBucketCount => _byGroup.Count;
+
+    internal int UserBucketCount => _byUser.Count;
+
+    public LiveCircuit Register(string circuitId, LiveIdentity identity)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(circuitId);
+        ArgumentNullException.ThrowIfNull(identity);
+        var circuit = new LiveCircuit(new LiveCircuitInfo(circuitId, identity, isConnected: true, _time.GetUtcNow()));
+        if (!_byCircuit.TryAdd(circuitId, circuit))
+        {
+            throw new InvalidOperationException($"Circuit '{circuitId}' is already registered.");
+        }
+
+        lock (circuit)
+        {
+            Index(circuit, identity);
+        }
+
+        Interlocked.Increment(ref _count);
+        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Opened, circuit.Info));
+        return circuit;
+    }
+
+    public LiveCircuit? Unregister(string circuitId)
+    {
+        if (!_byCircuit.TryRemove(circuitId, out var circuit))
+        {
+            return null;
+        }
+
+        lock (circuit)
+        {
+            circuit.Removed = true;
+            Unindex(circuit, circuit.Info.Identity);
+        }
+
+        Interlocked.Decrement(ref _count);
+        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Closed, circuit.Info));
+        return circuit;
+    }
+
+    public LiveCircuitInfo? SetConnected(string circuitId, bool connected)
+    {
+        if (!_byCircuit.TryGetValue(circuitId, out var circuit))
+        {
+            return null;
+        }
+
+        LiveCircuitInfo info;
+        lock (circuit)
+        {
+            if (circuit.Removed || circuit.Info.IsConnected == connected)
+            {
+                return null;
+            }
+
+            info = circuit.Info = circuit.Info.With(connected);
+        }
+
+        Raise(new LiveCircuitChangedEventArgs(connected ? LiveCircuitChangeKind.Reconnected : LiveCircuitChangeKind.Disconnected, info));
+        return info;
+    }
+
+    /// <summary>Moves a circuit to a new identity. Returns the previous identity, or null when nothing changed.</summary>
+    public LiveIdentity? Move(string circuitId, LiveIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (!_byCircuit.TryGetValue(circuitId, out var circuit))
+        {
+            return null;
+        }
+
+        LiveIdentity previous;
+        LiveCircuitInfo info;
+        lock (circuit)
+        {
+            previous = circuit.Info.Identity;
+            if (circuit.Removed || previous == identity)
+            {
+                return null;
+            }
+
+            Unindex(circuit, previous);
+            info = circuit.Info = circuit.Info.With(identity);
+            Index(circuit, identity);
+        }
+
+        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Moved, info, previous));
+        return previous;
+    }
+
+    public LiveCircuit? FindCircuit(string circuitId) => _byCircuit.GetValueOrDefault(circuitId);
+
+    /// <summary>The circuits of a group, without allocating. Never mutate the array.</summary>
+    public LiveCircuit[] CircuitsOfGroup(string groupId) => _byGroup.TryGetValue(groupId, out var b) ? b.Items : [];
+
+    /// <summary>The circuits of a user, without allocating. Never mutate the array.</summary>
+    public LiveCircuit[] CircuitsOfUser(string userId) => _byUser.TryGetValue(userId, out var b) ? b.Items : [];
+
+    /// <summary>Every circuit; the enumerator is lock-free and sees a moving picture.</summary>
+    public IEnumerable<LiveCircuit> AllCircuits()
+    {
+        foreach (var pair in _byCircuit)
+        {
+            yield return pair.Value;
+        }
+    }
+
+
+
+    public LiveCircuitInfo? Find(string circuitId)
+    {
+        ArgumentNullException.ThrowIfNull(circuitId);
+        return FindCircuit(circuitId)?.Info;
+    }
+
+    public IReadOnlyList<LiveCircuitInfo> GetCircuitsOfGroup(string groupId)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        return Infos(CircuitsOfGroup(groupId));
+    }
+
+    public IReadOnlyList<LiveCircuitInfo> GetCircuitsOfUser(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return Infos(CircuitsOfUser(userId));
+    }
+
+    public int CountGroup(string groupId)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        return CircuitsOfGroup(groupId).Length;
+    }
+
+    public int CountUser(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return CircuitsOfUser(userId).Length;
+    }
+
+    public IReadOnlyList<string> GetOnlineUsers() => Keys(_byUser);
+
+    public IReadOnlyList<string> GetActiveGroups() => Keys(_byGroup);
+
+    public IReadOnlyList<LiveCircuitInfo> GetAll()
+    {
+        var list = new List<LiveCircuitInfo>(Count);
+        foreach (var pair in _byCircuit)
+        {
+            list.Add(pair.Value.Info);
+        }
+
+        return list;
+    }
+
+    private static List<string> Keys(ConcurrentDictionary<string, Bucket> index)
+    {
+        var list = new List<string>();
+        foreach (var pair in index)
+        {
+            if (pair.Value.Items.Length > 0)
+            {
+                list.Add(pair.Key);
+            }
+        }
+
+        return list;
+    }
+
+    private static LiveCircuitInfo[] Infos(LiveCircuit[] circuits)
+    {
+        if (circuits.Length == 0)
+        {
+            return [];
+        }
+
+        var infos = new LiveCircuitInfo[circuits.Length];
+        for (var i = 0; i < circuits.Length; i++)
+        {
+            infos[i] = circuits[i].Info;
+        }
+
+        return infos;
+    }
+
+    private void Index(LiveCircuit circuit, LiveIdentity identity)
+    {
+        Add(_byGroup, identity.GroupId, circuit);
+        if (identity.UserId is { } userId)
+        {
+            Add(_byUser, userId, circuit);
+        }
+    }
+
+    private void Unindex(LiveCircuit circuit, LiveIdentity identity)
+    {
+        Remove(_byGroup, identity.GroupId, circuit);
+        if (identity.UserId is { } userId)
+        {
+            Remove(_byUser, userId, circuit);
+        }
+    }
+
+    private static void Add(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit)
+    {
+        while (true)
+        {
+            var bucket = index.GetOrAdd(key, static _ => new Bucket());
+            lock (bucket)
+            {
+                // A bucket emptied and unlinked by a concurrent remove is dead; fetch or create the live one.
+                if (bucket.Dead)
+                {
+                    continue;
+                }
+
+                bucket.Items = [.. bucket.Items, circuit];
+                return;
+            }
+        }
+    }
+
+    private static void Remove(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit)
+    {
+        if (!index.TryGetValue(key, out var bucket))
+        {
+            return;
+        }
+
+        lock (bucket)
+        {
+            var items = bucket.Items;
+            var at = Array.IndexOf(items, circuit);
+            if (at < 0)
+            {
+                return;
+            }
+
+            if (items.Length == 1)
+            {
+                bucket.Items = [];
+                bucket.Dead = true;
+                index.TryRemove(new KeyValuePair<string, Bucket>(key, bucket));
+                return;
+            }
+
+            var next = new LiveCircuit[items.Length - 1];
+            Array.Copy(items, 0, next, 0, at);
+            Array.Copy(items, at + 1, next, at, items.Length - at - 1);
+            bucket.Items = next;
+        }
+    }
+
+    private void Raise(LiveCircuitChangedEventArgs change)
+    {
+        var handlers = Changed;
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((EventHandler<LiveCircuitChangedEventArgs>)handler)(this, change);
+            }
+            catch (Exception ex)
+            {
+                Log.RegistryHandlerFailed(_logger, change.Kind, ex);
+            }
+        }
+    }
+
+    private sealed class Bucket
+    {
+        private LiveCircuit[] _items = [];
+
+        public LiveCircuit[] Items
+        {
+            get => Volatile.Read(ref _items);
+            set => Volatile.Write(ref _items, value);
+        }
+
+        public bool Dead;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Security.Claims;
+using LiveState.Blazor.Internal;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveState.Blazor.Circuits;
+
+/// <summary>
+/// Registers each circuit when it opens, keeps its connection state and identity true, and removes it when it
+/// closes. Runs in the circuit's scope.
+/// </summary>
+internal sealed class LiveCircuitHandler : CircuitHandler
+{
+    private readonly LiveCircuitContext _context;
+    private readonly CircuitRegistry _registry;
+    private readonly ILiveIdentityResolver _resolver;
+    private readonly ILiveBroadcaster _broadcaster;
+    private readonly IServiceProvider _services;
+    private readonly IOptionsMonitor<LiveStateOptions> _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _closed = new();
+    private AuthenticationStateProvider? _authentication;
+
+    public LiveCircuitHandler(
+        LiveCircuitContext context,
+        CircuitRegistry registry,
+        ILiveIdentityResolver resolver,
+        ILiveBroadcaster broadcaster,
+        IServiceProvider services,
+        IOptionsMonitor<LiveStateOptions> options,
+        ILogger<LiveCircuitHandler> logger)
+    {
+        _context = context;
+        _registry = registry;
+        _resolver = resolver;
+        _broadcaster = broadcaster;
+        _services = services;
+        _options = options;
+        _logger = logger;
+    }
+
+    // Run before the app's own handlers, so they already see this circuit in the registry.
+    public override int Order => -10_000;
+
+    public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        _authentication = _services.GetService<AuthenticationStateProvider>();
+        var identity = await ResolveAsync(_authentication, cancellationToken).ConfigureAwait(false);
+        var entry = _context.Attach(circuit.Id, identity);
+        if (_authentication is not null)
+        {
+            _authentication.AuthenticationStateChanged += OnAuthenticationStateChanged;
+        }
+
+        Log.CircuitOpened(_logger, circuit.Id, identity);
+        await NotifyAsync(static (h, c, ct) => h.OnConnectedAsync(c, ct), entry.Info).ConfigureAwait(false);
+        await PresenceChangedAsync(identity.GroupId, except: circuit.Id).ConfigureAwait(false);
+    }
+
+    public override async Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        if (_registry.SetConnected(circuit.Id, connected: false) is { } info)
+        {
+            await NotifyAsync(static (h, c, ct) => h.OnDisconnectedAsync(c, ct), info).ConfigureAwait(false);
+            await PresenceChangedAsync(info.GroupId, except: circuit.Id).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        // The first "up" follows "opened" and changes nothing; only a real reconnect does.
+        if (_registry.SetConnected(circuit.Id, connected: true) is { } info)
+        {
+            await NotifyAsync(static (h, c, ct) => h.OnReconnectedAsync(c, ct), info).ConfigureAwait(false);
+            await PresenceChangedAsync(info.GroupId, except: null).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        if (_authentication is not null)
+        {
+            _authentication.AuthenticationStateChanged -= OnAuthenticationStateChanged;
+        }
+
+        await _closed.CancelAsync().ConfigureAwait(false);
+        if (_context.Detach() is { } entry)
+        {
+            Log.CircuitClosed(_logger, circuit.Id);
+            await NotifyAsync(static (h, c, ct) => h.OnClosedAsync(c, ct), entry.Info).ConfigureAwait(false);
+            await PresenceChangedAsync(entry.Info.GroupId, except: null).ConfigureAwait(false);
+        }
+    }
+
+    private void OnAuthenticationStateChanged(Task<AuthenticationState> task) => _ = MoveAsync(task);
+
+    /// <summary>Sign-in or sign-out inside the circuit: resolve the identity again and move to the new group.</summary>
+    private async Task MoveAsync(Task<AuthenticationState> task)
+    {
+        try
+        {
+            var circuit = _context.Circuit;
+            if (circuit is null || _closed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var state = await task.ConfigureAwait(false);
+            var identity = await _resolver.ResolveAsync(state.User, _closed.Token).ConfigureAwait(false);
+            if (_registry.Move(circuit.Id, identity) is not { } previous)
+            {
+                return;
+            }
+
+            Log.CircuitMoved(_logger, circuit.Id, previous, identity);
+            await NotifyAsync((h, c, ct) => h.OnMovedAsync(c, previous, ct), circuit.Info).ConfigureAwait(false);
+
+            // The circuit itself now shows another group's state; both groups' presence changed.
+            await _broadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
+            await PresenceChangedAsync(previous.GroupId, except: circuit.Id).ConfigureAwait(false);
+            await PresenceChangedAsync(identity.GroupId, except: circuit.Id).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.CircuitMoveFailed(_logger, _context.Circuit?.Id, ex);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async ValueTask<LiveIdentity> ResolveAsync(AuthenticationStateProvider? provider, CancellationToken cancellationToken)
+    {
+        var user = new ClaimsPrincipal(new ClaimsIdentity());
+        try
+        {
+            if (provider is not null)
+            {
+                user = (await provider.GetAuthenticationStateAsync().ConfigureAwait(false)).User;
+            }
+
+            return await _resolver.ResolveAsync(user, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A broken resolver must not kill the circuit: the circuit gets a private group and shares nothing.
+            Log.IdentityResolutionFailed(_logger, ex);
+            return LiveIdentity.Private();
+        }
+    }
+
+    private async Task NotifyAsync(Func<ILiveCircuitLifecycleHandler, LiveCircuitInfo, CancellationToken, Task> call, LiveCircuitInfo circuit)
+    {
+        foreach (var handler in _services.GetServices<ILiveCircuitLifecycleHandler>())
+        {
+            try
+            {
+                await call(handler, circuit, _closed.IsCancellationRequested ? CancellationToken.None : _closed.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.LifecycleHandlerFailed(_logger, handler.GetType().Name, circuit.CircuitId, ex);
+            }
+        }
+    }
+
+    private async ValueTask PresenceChangedAsync(string groupId, string? except)
+    {
+        if (_options.CurrentValue.BroadcastPresenceChanges)
+        {
+            await _broadcaster.BroadcastToGroupAsync(groupId, except).ConfigureAwait(false);
+        }
+    }
+}

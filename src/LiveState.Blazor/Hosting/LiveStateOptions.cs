@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace LiveState.Blazor;
+
+/// <summary>Options of LiveState.Blazor, set through <c>AddLiveState(options =&gt; ...)</c>.</summary>
+public sealed class LiveStateOptions
+{
+    /// <summary>The name of the browser cookie. Default <c>.LiveState.Browser</c>.</summary>
+    public string CookieName { get; set; } = ".LiveState.Browser";
+
+    /// <summary>How long the browser cookie lives. Default one year.</summary>
+    public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>When the cookie is marked Secure. Default: when the request is HTTPS.</summary>
+    public CookieSecurePolicy CookieSecurePolicy { get; set; } = CookieSecurePolicy.SameAsRequest;
+
+    /// <summary>Request paths under which the cookie is never issued (the Blazor hub, framework files). Static files are excluded by their extension.</summary>
+    public IList<string> CookieExcludedPaths { get; } = new List<string> { "/_blazor", "/_framework", "/_content" };
+
+    /// <summary>The claim that carries a signed-in user's id. Default <see cref="ClaimTypes.NameIdentifier"/>, then <see cref="ClaimTypes.Name"/>.</summary>
+    public string UserIdClaimType { get; set; } = ClaimTypes.NameIdentifier;
+
+    /// <summary>A group with no circuits that has not been read or written for this long is evicted. Default 24 hours.</summary>
+    public TimeSpan IdleGroupTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the background cleaner looks for idle groups. Default one minute.</summary>
+    public TimeSpan IdleGroupScanInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most groups the in-memory store holds; past it, the oldest idle groups without circuits are evicted. Default 100,000.</summary>
+    public int MaxGroups { get; set; } = 100_000;
+
+    /// <summary>How long a broadcast waits for one circuit's render before it logs the circuit as slow and stops counting it. Default 5 seconds.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Re-render a group's circuits when a circuit of the group opens, closes or loses its connection, so presence counts stay live. Default true.</summary>
+    public bool BroadcastPresenceChanges { get; set; } = true;
+
+    /// <summary>Serializer options used to copy mutable state for copy-on-write updates (and by stores that serialize).</summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+}

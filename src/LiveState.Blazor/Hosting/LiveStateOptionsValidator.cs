@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+
+namespace LiveState.Blazor;
+
+internal sealed class LiveStateOptionsValidator : IValidateOptions<LiveStateOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LiveStateOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.CookieName) || options.CookieName.AsSpan().IndexOfAny("=;, \t\r\n") >= 0)
+        {
+            failures.Add($"LiveStateOptions.CookieName must be a non-empty cookie name without '=', ';', ',' or white space (was '{options.CookieName}').");
+        }
+
+        if (options.CookieLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"LiveStateOptions.CookieLifetime must be positive (was {options.CookieLifetime}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.UserIdClaimType))
+        {
+            failures.Add("LiveStateOptions.UserIdClaimType must name a claim type.");
+        }
+
+        if (options.IdleGroupTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"LiveStateOptions.IdleGroupTimeout must be positive (was {options.IdleGroupTimeout}).");
+        }
+
+        if (options.IdleGroupScanInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"LiveStateOptions.IdleGroupScanInterval must be positive (was {options.IdleGroupScanInterval}).");
+        }
+
+        if (options.MaxGroups < 1)
+        {
+            failures.Add($"LiveStateOptions.MaxGroups must be at least 1 (was {options.MaxGroups}).");
+        }
+
+        if (options.DeliveryTimeout <= TimeSpan.Zero || options.DeliveryTimeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"LiveStateOptions.DeliveryTimeout must be between zero and ten minutes (was {options.DeliveryTimeout}).");
+        }
+
+        if (options.JsonSerializerOptions is null)
+        {
+            failures.Add("LiveStateOptions.JsonSerializerOptions must not be null.");
+        }
+
+        foreach (var path in options.CookieExcludedPaths)
+        {
+            if (string.IsNullOrEmpty(path) || path[0] != '/')
+            {
+                failures.Add($"LiveStateOptions.CookieExcludedPaths entries must start with '/' (was '{path}').");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

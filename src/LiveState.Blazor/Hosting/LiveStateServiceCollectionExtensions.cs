@@ -1,0 +1,91 @@
+using LiveState.Blazor;
+using LiveState.Blazor.Broadcasting;
+using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Identity;
+using LiveState.Blazor.State;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers LiveState.Blazor.</summary>
+public static class LiveStateServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds LiveState: session group state, the circuit registry, the broadcaster and the in-memory store.
+    /// Options are validated when the host starts. Call <c>app.UseLiveState()</c> after authentication.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets options; may be null.</param>
+    /// <returns>A builder for further LiveState configuration (for example <c>.AddRedis(...)</c>).</returns>
+    public static ILiveStateBuilder AddLiveState(this IServiceCollection services, Action<LiveStateOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<LiveStateOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveStateOptions>, LiveStateOptionsValidator>());
+
+        services.AddDataProtection();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<BrowserIdCookie>();
+
+        services.TryAddSingleton<CircuitRegistry>();
+        services.TryAddSingleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<CircuitRegistry>());
+        services.TryAddSingleton<Broadcaster>();
+        services.TryAddSingleton<ILiveBroadcaster>(sp => sp.GetRequiredService<Broadcaster>());
+        services.TryAddSingleton<ISessionGroupStore, InMemorySessionGroupStore>();
+        services.TryAddSingleton<SlotCache>();
+        services.TryAddSingleton<SessionGroupStateService>();
+        services.TryAddSingleton<ISessionGroupStateService>(sp => sp.GetRequiredService<SessionGroupStateService>());
+        services.TryAddSingleton<ILiveIdentityResolver, DefaultLiveIdentityResolver>();
+
+        services.TryAddScoped<LiveCircuitContext>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, LiveCircuitHandler>());
+        services.TryAddScoped<AuthenticationStateProvider, ServerAuthenticationStateProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleGroupCleaner>());
+
+        return new LiveStateBuilder(services);
+    }
+
+    /// <summary>Replaces the identity resolver, for example to group the circuits of one team together.</summary>
+    /// <typeparam name="TResolver">The resolver type, registered as a singleton.</typeparam>
+    /// <param name="builder">The LiveState builder.</param>
+    public static ILiveStateBuilder AddIdentityResolver<TResolver>(this ILiveStateBuilder builder)
+        where TResolver : class, ILiveIdentityResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILiveIdentityResolver, TResolver>());
+        return builder;
+    }
+
+    /// <summary>Adds a handler that is told when circuits connect, disconnect, move or close.</summary>
+    /// <typeparam name="THandler">The handler type, resolved from each circuit's scope.</typeparam>
+    /// <param name="builder">The LiveState builder.</param>
+    public static ILiveStateBuilder AddLifecycleHandler<THandler>(this ILiveStateBuilder builder)
+        where THandler : class, ILiveCircuitLifecycleHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ILiveCircuitLifecycleHandler, THandler>());
+        return builder;
+    }
+
+    /// <summary>Replaces the store that holds session group state.</summary>
+    /// <typeparam name="TStore">The store type, registered as a singleton.</typeparam>
+    /// <param name="builder">The LiveState builder.</param>
+    public static ILiveStateBuilder AddStore<TStore>(this ILiveStateBuilder builder)
+        where TStore : class, ISessionGroupStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionGroupStore, TStore>());
+        return builder;
+    }
+}

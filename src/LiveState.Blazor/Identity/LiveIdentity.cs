@@ -1,0 +1,75 @@
+namespace LiveState.Blazor;
+
+/// <summary>
+/// Who a circuit belongs to and which shared state it sees.
+/// </summary>
+/// <remarks>
+/// <see cref="UserId"/> answers "who are you" (null when anonymous); <see cref="GroupId"/> answers
+/// "which session group do you share state with". The default resolver uses <c>user:{id}</c> for
+/// signed-in users and <c>browser:{id}</c> for anonymous browsers, so a user never lands in a browser's group.
+/// </remarks>
+public sealed record LiveIdentity
+{
+    /// <summary>Creates an identity.</summary>
+    /// <param name="groupId">The session group whose state the circuit shares. Must not be empty.</param>
+    /// <param name="userId">The signed-in user's id, or <see langword="null"/> when anonymous.</param>
+    /// <exception cref="ArgumentException"><paramref name="groupId"/> is null or white space, or <paramref name="userId"/> is empty.</exception>
+    public LiveIdentity(string groupId, string? userId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        if (userId is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        }
+
+        GroupId = groupId;
+        UserId = userId;
+    }
+
+    /// <summary>The session group whose state this circuit shares.</summary>
+    public string GroupId { get; }
+
+    /// <summary>The signed-in user's id, or <see langword="null"/> for an anonymous browser.</summary>
+    public string? UserId { get; }
+
+    /// <summary>Whether the identity belongs to a signed-in user.</summary>
+    public bool IsAuthenticated => UserId is not null;
+
+    /// <summary>Group id prefix of a signed-in user's group.</summary>
+    public const string UserGroupPrefix = "user:";
+
+    /// <summary>Group id prefix of an anonymous browser's group.</summary>
+    public const string BrowserGroupPrefix = "browser:";
+
+    /// <summary>The group id the default resolver gives a signed-in user.</summary>
+    /// <param name="userId">The user's id.</param>
+    public static string UserGroup(string userId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        return UserGroupPrefix + userId;
+    }
+
+    /// <summary>The group id the default resolver gives an anonymous browser.</summary>
+    /// <param name="browserId">The browser id carried by the LiveState cookie.</param>
+    public static string BrowserGroup(string browserId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(browserId);
+        return BrowserGroupPrefix + browserId;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => UserId is null ? $"anonymous ({Redact(GroupId)})" : $"{UserId} ({Redact(GroupId)})";
+
+    /// <summary>Group id prefix of a circuit that could be given neither a user nor a browser: it shares with nobody.</summary>
+    internal const string PrivateGroupPrefix = "private:";
+
+    /// <summary>A fresh identity in a group of its own.</summary>
+    internal static LiveIdentity Private() =>
+        new(PrivateGroupPrefix + Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
+    // Browser group ids carry the browser id; never print it whole.
+    internal static string Redact(string groupId) =>
+        groupId.StartsWith(BrowserGroupPrefix, StringComparison.Ordinal) && groupId.Length > BrowserGroupPrefix.Length + 6
+            ? string.Concat(groupId.AsSpan(0, BrowserGroupPrefix.Length + 6), "…")
+            : groupId;
+}

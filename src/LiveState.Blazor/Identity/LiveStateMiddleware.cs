@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using LiveState.Blazor.Internal;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveState.Blazor.Identity;
+
+/// <summary>
+/// Reads the sealed browser cookie, issues a fresh one on document requests that lack a valid one, and
+/// puts the browser id on an extra, unauthenticated identity of <see cref="HttpContext.User"/>.
+/// </summary>
+internal sealed class LiveStateMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly BrowserIdCookie _cookie;
+    private readonly IOptionsMonitor<LiveStateOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public LiveStateMiddleware(RequestDelegate next, BrowserIdCookie cookie, IOptionsMonitor<LiveStateOptions> options, TimeProvider time, ILogger<LiveStateMiddleware> logger)
+    {
+        _next = next;
+        _cookie = cookie;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var options = _options.CurrentValue;
+        var presented = context.Request.Cookies[options.CookieName];
+        var browserId = _cookie.TryUnseal(presented);
+        if (browserId is null && presented is not null)
+        {
+            Log.InvalidBrowserCookie(_logger, presented.Length);
+        }
+
+        if (browserId is null && IsDocumentRequest(context.Request, options))
+        {
+            browserId = BrowserIdCookie.NewId();
+            context.Response.Cookies.Append(options.CookieName, _cookie.Seal(browserId), new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Lax,
+                Secure = options.CookieSecurePolicy switch
+                {
+                    CookieSecurePolicy.Always => true,
+                    CookieSecurePolicy.None => false,
+                    _ => context.Request.IsHttps,
+                },
+                Path = "/",
+                IsEssential = true,
+                Expires = _time.GetUtcNow().Add(options.CookieLifetime),
+                MaxAge = options.CookieLifetime,
+            });
+        }
+
+        if (browserId is not null)
+        {
+            var identity = new ClaimsIdentity(
+                [new Claim(LiveStateClaimTypes.BrowserId, browserId)],
+                authenticationType: null,
+                nameType: null,
+                roleType: null)
+            {
+                Label = LiveStateClaimTypes.BrowserIdentityLabel,
+            };
+            context.User.AddIdentity(identity);
+        }
+
+        return _next(context);
+    }
+
+    /// <summary>A top-level page a browser navigates to: the only kind of request that gets a cookie.</summary>
+    internal static bool IsDocumentRequest(HttpRequest request, LiveStateOptions options)
+    {
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            return false;
+        }
+
+        var path = request.Path;
+        foreach (var excluded in options.CookieExcludedPaths)
+        {
+            if (path.StartsWithSegments(excluded, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        // Static files (/app.css, /favicon.ico) have an extension in their last segment.
+        var value = path.Value ?? string.Empty;
+        var lastSegment = value.AsSpan(value.LastIndexOf('/') + 1);
+        if (lastSegment.Contains('.'))
+        {
+            return false;
+        }
+
+        // Browsers say what they fetch; trust that when present.
+        var destination = request.Headers["Sec-Fetch-Dest"].ToString();
+        if (destination.Length > 0)
+        {
+            return destination.Equals("document", StringComparison.OrdinalIgnoreCase)
+                || destination.Equals("iframe", StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Otherwise, only a request that accepts HTML is a page; API clients ask for JSON.
+        foreach (var accept in request.GetTypedHeaders().Accept)
+        {
+            if (accept.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

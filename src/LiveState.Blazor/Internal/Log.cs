@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace LiveState.Blazor.Internal;
+
+/// <summary>LiveState's log messages. Event ids are stable; no message carries a cookie or a whole browser id.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "A browser cookie of {Length} characters did not unseal; treating it as absent.")]
+    public static partial void InvalidBrowserCookie(ILogger logger, int length);
+
+    [LoggerMessage(10, LogLevel.Debug, "Circuit {CircuitId} opened as {Identity}.")]
+    public static partial void CircuitOpened(ILogger logger, string circuitId, LiveIdentity identity);
+
+    [LoggerMessage(11, LogLevel.Debug, "Circuit {CircuitId} closed.")]
+    public static partial void CircuitClosed(ILogger logger, string circuitId);
+
+    [LoggerMessage(12, LogLevel.Information, "Circuit {CircuitId} moved from {Previous} to {Identity}.")]
+    public static partial void CircuitMoved(ILogger logger, string circuitId, LiveIdentity previous, LiveIdentity identity);
+
+    [LoggerMessage(13, LogLevel.Error, "Circuit {CircuitId} could not follow its authentication state.")]
+    public static partial void CircuitMoveFailed(ILogger logger, string? circuitId, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Error, "The identity resolver failed; the circuit gets a private group of its own.")]
+    public static partial void IdentityResolutionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Error, "Lifecycle handler {Handler} failed for circuit {CircuitId}.")]
+    public static partial void LifecycleHandlerFailed(ILogger logger, string handler, string circuitId, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Error, "A circuit registry change handler failed on {Kind}.")]
+    public static partial void RegistryHandlerFailed(ILogger logger, LiveCircuitChangeKind kind, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Warning, "Broadcast to circuit {CircuitId} failed; skipped.")]
+    public static partial void DeliveryFailed(ILogger logger, string circuitId, Exception? exception);
+
+    [LoggerMessage(21, LogLevel.Warning, "Circuit {CircuitId} did not render within {Timeout}; skipped.")]
+    public static partial void DeliverySlow(ILogger logger, string circuitId, TimeSpan timeout);
+
+    [LoggerMessage(30, LogLevel.Information, "Evicted {Count} idle session groups.")]
+    public static partial void IdleGroupsEvicted(ILogger logger, int count);
+
+    [LoggerMessage(31, LogLevel.Warning, "More than {Cap} session groups: evicted the {Count} oldest idle ones.")]
+    public static partial void GroupsEvictedOverCap(ILogger logger, int count, int cap);
+
+    [LoggerMessage(32, LogLevel.Error, "The idle group sweep failed.")]
+    public static partial void IdleSweepFailed(ILogger logger, Exception exception);
+}
