@@ -216,6 +216,11 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     private void Index(LiveCircuit circuit, LiveIdentity identity)
     {
         Add(_byGroup, identity.GroupId, circuit);
+        foreach (var membership in identity.Memberships)
+        {
+            Add(_byGroup, membership, circuit);
+        }
+
         if (identity.UserId is { } userId)
         {
             Add(_byUser, userId, circuit);
@@ -225,6 +230,11 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     private void Unindex(LiveCircuit circuit, LiveIdentity identity)
     {
         Remove(_byGroup, identity.GroupId, circuit);
+        foreach (var membership in identity.Memberships)
+        {
+            Remove(_byGroup, membership, circuit);
+        }
+
         if (identity.UserId is { } userId)
         {
             Remove(_byUser, userId, circuit);

@@ -13,7 +13,7 @@ public interface ILiveCircuitRegistry
     /// <param name="circuitId">The circuit id.</param>
     LiveCircuitInfo? Find(string circuitId);
 
-    /// <summary>The circuits of one session group.</summary>
+    /// <summary>The circuits of one session group: those whose own group it is and those with it among their memberships.</summary>
     /// <param name="groupId">The group id.</param>
     IReadOnlyList<LiveCircuitInfo> GetCircuitsOfGroup(string groupId);
 

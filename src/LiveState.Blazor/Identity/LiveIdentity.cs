@@ -7,14 +7,19 @@ namespace LiveState.Blazor;
 /// <see cref="UserId"/> answers "who are you" (null when anonymous); <see cref="GroupId"/> answers
 /// "which session group do you share state with". The default resolver uses <c>user:{id}</c> for
 /// signed-in users and <c>browser:{id}</c> for anonymous browsers, so a user never lands in a browser's group.
+/// A custom resolver may add <see cref="Memberships"/>: further groups (a team, a workspace) the circuit belongs
+/// to, so broadcasts and presence for those groups reach it too.
 /// </remarks>
-public sealed record LiveIdentity
+public sealed class LiveIdentity : IEquatable<LiveIdentity>
 {
+    private readonly string[] _memberships = [];
+
     /// <summary>Creates an identity.</summary>
     /// <param name="groupId">The session group whose state the circuit shares. Must not be empty.</param>
     /// <param name="userId">The signed-in user's id, or <see langword="null"/> when anonymous.</param>
-    /// <exception cref="ArgumentException"><paramref name="groupId"/> is null or white space, or <paramref name="userId"/> is empty.</exception>
-    public LiveIdentity(string groupId, string? userId = null)
+    /// <param name="memberships">Further groups the circuit belongs to (for example <c>team:red</c>); duplicates and the primary group are ignored.</param>
+    /// <exception cref="ArgumentException"><paramref name="groupId"/> is null or white space, <paramref name="userId"/> is empty, or a membership is empty.</exception>
+    public LiveIdentity(string groupId, string? userId = null, IEnumerable<string>? memberships = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
         if (userId is not null)
@@ -24,6 +29,21 @@ public sealed record LiveIdentity
 
         GroupId = groupId;
         UserId = userId;
+        if (memberships is not null)
+        {
+            var list = new List<string>();
+            foreach (var membership in memberships)
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(membership, nameof(memberships));
+                if (membership != groupId && !list.Contains(membership))
+                {
+                    list.Add(membership);
+                }
+            }
+
+            list.Sort(StringComparer.Ordinal);
+            _memberships = list.ToArray();
+        }
     }
 
     /// <summary>The session group whose state this circuit shares.</summary>
@@ -32,8 +52,35 @@ public sealed record LiveIdentity
     /// <summary>The signed-in user's id, or <see langword="null"/> for an anonymous browser.</summary>
     public string? UserId { get; }
 
+    /// <summary>Further groups the circuit belongs to besides <see cref="GroupId"/> (sorted, distinct). Empty by default.</summary>
+    public IReadOnlyList<string> Memberships => _memberships;
+
     /// <summary>Whether the identity belongs to a signed-in user.</summary>
     public bool IsAuthenticated => UserId is not null;
+
+    /// <summary>Whether the circuit belongs to <paramref name="groupId"/>, as its own group or a membership.</summary>
+    /// <param name="groupId">The group id.</param>
+    public bool BelongsTo(string groupId) =>
+        string.Equals(GroupId, groupId, StringComparison.Ordinal) || _memberships.AsSpan().Contains(groupId);
+
+    /// <inheritdoc />
+    public bool Equals(LiveIdentity? other) =>
+        other is not null
+        && string.Equals(GroupId, other.GroupId, StringComparison.Ordinal)
+        && string.Equals(UserId, other.UserId, StringComparison.Ordinal)
+        && Memberships.SequenceEqual(other.Memberships, StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as LiveIdentity);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(GroupId, UserId, Memberships.Count);
+
+    /// <summary>Whether two identities are equal.</summary>
+    public static bool operator ==(LiveIdentity? left, LiveIdentity? right) => left is null ? right is null : left.Equals(right);
+
+    /// <summary>Whether two identities differ.</summary>
+    public static bool operator !=(LiveIdentity? left, LiveIdentity? right) => !(left == right);
 
     /// <summary>Group id prefix of a signed-in user's group.</summary>
     public const string UserGroupPrefix = "user:";
