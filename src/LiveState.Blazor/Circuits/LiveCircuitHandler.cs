@@ -45,41 +45,42 @@ internal sealed class LiveCircuitHandler : CircuitHandler
     // Run before the app's own handlers, so they already see this circuit in the registry.
     public override int Order => -10_000;
 
-    public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken) => OpenAsync(circuit.Id, cancellationToken);
+
+    public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken) => ConnectionChangedAsync(circuit.Id, connected: false);
+
+    public override Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken) => ConnectionChangedAsync(circuit.Id, connected: true);
+
+    public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken) => CloseAsync(circuit.Id);
+
+    internal async Task OpenAsync(string circuitId, CancellationToken cancellationToken)
     {
         _authentication = _services.GetService<AuthenticationStateProvider>();
         var identity = await ResolveAsync(_authentication, cancellationToken).ConfigureAwait(false);
-        var entry = _context.Attach(circuit.Id, identity);
+        var entry = _context.Attach(circuitId, identity);
         if (_authentication is not null)
         {
             _authentication.AuthenticationStateChanged += OnAuthenticationStateChanged;
         }
 
-        Log.CircuitOpened(_logger, circuit.Id, identity);
+        Log.CircuitOpened(_logger, circuitId, identity);
         await NotifyAsync(static (h, c, ct) => h.OnConnectedAsync(c, ct), entry.Info).ConfigureAwait(false);
-        await PresenceChangedAsync(identity.GroupId, except: circuit.Id).ConfigureAwait(false);
+        await PresenceChangedAsync(entry.Info.Identity, except: circuitId).ConfigureAwait(false);
     }
 
-    public override async Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)
+    internal async Task ConnectionChangedAsync(string circuitId, bool connected)
     {
-        if (_registry.SetConnected(circuit.Id, connected: false) is { } info)
+        // The first "up" follows "opened" and changes nothing; only a real drop or reconnect does.
+        if (_registry.SetConnected(circuitId, connected) is not { } info)
         {
-            await NotifyAsync(static (h, c, ct) => h.OnDisconnectedAsync(c, ct), info).ConfigureAwait(false);
-            await PresenceChangedAsync(info.GroupId, except: circuit.Id).ConfigureAwait(false);
+            return;
         }
+
+        await NotifyAsync(connected ? static (h, c, ct) => h.OnReconnectedAsync(c, ct) : static (h, c, ct) => h.OnDisconnectedAsync(c, ct), info).ConfigureAwait(false);
+        await PresenceChangedAsync(info.Identity, except: circuitId).ConfigureAwait(false);
     }
 
-    public override async Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
-    {
-        // The first "up" follows "opened" and changes nothing; only a real reconnect does.
-        if (_registry.SetConnected(circuit.Id, connected: true) is { } info)
-        {
-            await NotifyAsync(static (h, c, ct) => h.OnReconnectedAsync(c, ct), info).ConfigureAwait(false);
-            await PresenceChangedAsync(info.GroupId, except: null).ConfigureAwait(false);
-        }
-    }
-
-    public override async Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+    internal async Task CloseAsync(string circuitId)
     {
         if (_authentication is not null)
         {
@@ -89,13 +90,16 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         await _closed.CancelAsync().ConfigureAwait(false);
         if (_context.Detach() is { } entry)
         {
-            Log.CircuitClosed(_logger, circuit.Id);
+            Log.CircuitClosed(_logger, circuitId);
             await NotifyAsync(static (h, c, ct) => h.OnClosedAsync(c, ct), entry.Info).ConfigureAwait(false);
-            await PresenceChangedAsync(entry.Info.GroupId, except: null).ConfigureAwait(false);
+            await PresenceChangedAsync(entry.Info.Identity, except: null).ConfigureAwait(false);
         }
     }
 
-    private void OnAuthenticationStateChanged(Task<AuthenticationState> task) => _ = MoveAsync(task);
+    private void OnAuthenticationStateChanged(Task<AuthenticationState> task) => LastMove = MoveAsync(task);
+
+    /// <summary>The last move started by an authentication state change (tests wait on it).</summary>
+    internal Task LastMove { get; private set; } = Task.CompletedTask;
 
     /// <summary>Sign-in or sign-out inside the circuit: resolve the identity again and move to the new group.</summary>
     private async Task MoveAsync(Task<AuthenticationState> task)
@@ -120,8 +124,8 @@ internal sealed class LiveCircuitHandler : CircuitHandler
 
             // The circuit itself now shows another group's state; both groups' presence changed.
             await _broadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
-            await PresenceChangedAsync(previous.GroupId, except: circuit.Id).ConfigureAwait(false);
-            await PresenceChangedAsync(identity.GroupId, except: circuit.Id).ConfigureAwait(false);
+            await PresenceChangedAsync(previous, except: circuit.Id).ConfigureAwait(false);
+            await PresenceChangedAsync(identity, except: circuit.Id).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -167,11 +171,18 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         }
     }
 
-    private async ValueTask PresenceChangedAsync(string groupId, string? except)
+    /// <summary>Re-renders the circuits of every group the identity belongs to, so presence counts stay live.</summary>
+    private async ValueTask PresenceChangedAsync(LiveIdentity identity, string? except)
     {
-        if (_options.CurrentValue.BroadcastPresenceChanges)
+        if (!_options.CurrentValue.BroadcastPresenceChanges)
         {
-            await _broadcaster.BroadcastToGroupAsync(groupId, except).ConfigureAwait(false);
+            return;
+        }
+
+        await _broadcaster.BroadcastToGroupAsync(identity.GroupId, except).ConfigureAwait(false);
+        foreach (var membership in identity.Memberships)
+        {
+            await _broadcaster.BroadcastToGroupAsync(membership, except).ConfigureAwait(false);
         }
     }
 }

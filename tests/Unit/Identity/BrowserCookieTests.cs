@@ -1,0 +1,263 @@
+using System.Net;
+using LiveState.Blazor.Identity;
+using LiveState.Blazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace LiveState.Blazor.Tests.Identity;
+
+public sealed class BrowserCookieTests
+{
+    [Fact]
+    public async Task DocumentRequestWithoutCookieGetsHttpOnlyLaxCookieForAYear()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page());
+
+        var setCookie = CookieTestApp.SetCookie(response);
+        Assert.NotNull(setCookie);
+        Assert.StartsWith(".LiveState.Browser=", setCookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("max-age=31536000", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", setCookie.Replace("samesite", string.Empty, StringComparison.OrdinalIgnoreCase), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task CookieIsSecureOnHttpsRequests()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/"));
+
+        Assert.Contains("; secure", CookieTestApp.SetCookie(response), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SecurePolicyAndLifetimeAreConfigurable()
+    {
+        await using var app = await CookieTestApp.StartAsync(o =>
+        {
+            o.CookieSecurePolicy = CookieSecurePolicy.Always;
+            o.CookieLifetime = TimeSpan.FromDays(7);
+            o.CookieName = "tabs";
+        });
+
+        var setCookie = CookieTestApp.SetCookie(await app.Client.SendAsync(CookieTestApp.Page()));
+
+        Assert.StartsWith("tabs=", setCookie, StringComparison.Ordinal);
+        Assert.Contains("; secure", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("max-age=604800", setCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task IssuedCookieRoundTripsToTheSameBrowserId()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+
+        var first = await app.Client.SendAsync(CookieTestApp.Page());
+        var issuedId = await first.Content.ReadAsStringAsync();
+        var cookie = CookieTestApp.SetCookie(first)!.Split(';')[0];
+        var second = await app.Client.SendAsync(CookieTestApp.Page("/todos", cookie));
+
+        Assert.Equal(43, issuedId.Length);
+        Assert.Equal(issuedId, await second.Content.ReadAsStringAsync());
+        Assert.Null(CookieTestApp.SetCookie(second));
+    }
+
+    [Fact]
+    public async Task CookieValueDoesNotRevealTheBrowserId()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page());
+        var id = await response.Content.ReadAsStringAsync();
+        var value = CookieTestApp.CookieValue(CookieTestApp.SetCookie(response)!);
+
+        Assert.DoesNotContain(id, value, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexString(WebEncoders.Base64UrlDecode(id)), Convert.ToHexString(WebEncoders.Base64UrlDecode(value)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/_blazor")]
+    [InlineData("/_blazor/negotiate")]
+    [InlineData("/_framework/blazor.web.js")]
+    [InlineData("/_content/Lib/site.css")]
+    [InlineData("/app.css")]
+    [InlineData("/favicon.ico")]
+    public async Task NoCookieIsIssuedOnHubOrStaticRequests(string path)
+    {
+        await using var app = await CookieTestApp.StartAsync();
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page(path));
+
+        Assert.Null(CookieTestApp.SetCookie(response));
+        Assert.Equal("none", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task NoCookieIsIssuedOnApiCalls()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/todos");
+        api.Headers.TryAddWithoutValidation("Accept", "application/json");
+        using var post = CookieTestApp.Page("/", method: "POST");
+        using var fetch = CookieTestApp.Page("/data");
+        fetch.Headers.Remove("Sec-Fetch-Dest");
+        fetch.Headers.TryAddWithoutValidation("Sec-Fetch-Dest", "empty");
+
+        Assert.Null(CookieTestApp.SetCookie(await app.Client.SendAsync(api)));
+        Assert.Null(CookieTestApp.SetCookie(await app.Client.SendAsync(post)));
+        Assert.Null(CookieTestApp.SetCookie(await app.Client.SendAsync(fetch)));
+    }
+
+    [Fact]
+    public async Task HeadDocumentRequestGetsACookie()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page(method: "HEAD"));
+
+        Assert.NotNull(CookieTestApp.SetCookie(response));
+    }
+
+    [Fact]
+    public async Task HubRequestWithValidCookieCarriesTheBrowserId()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var first = await app.Client.SendAsync(CookieTestApp.Page());
+        var id = await first.Content.ReadAsStringAsync();
+        var cookie = CookieTestApp.SetCookie(first)!.Split(';')[0];
+
+        using var hub = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate");
+        hub.Headers.TryAddWithoutValidation("Cookie", cookie);
+        var response = await app.Client.SendAsync(hub);
+
+        Assert.Equal(id, await response.Content.ReadAsStringAsync());
+    }
+
+    public static TheoryData<string> BadCookies() => new()
+    {
+        "garbage",
+        "!!!not-base64!!!",
+        "",
+        "%00%01%02",
+        new string('A', 100_000),
+        WebEncoders.Base64UrlEncode(new byte[200]),
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCookies))]
+    public async Task MalformedCookieIsTreatedAsAbsent(string value)
+    {
+        await using var app = await CookieTestApp.StartAsync();
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: $".LiveState.Browser={value}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(CookieTestApp.SetCookie(response));
+        Assert.Equal(43, (await response.Content.ReadAsStringAsync()).Length);
+    }
+
+    [Fact]
+    public async Task TamperedCookieStartsFreshGroup()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var first = await app.Client.SendAsync(CookieTestApp.Page());
+        var id = await first.Content.ReadAsStringAsync();
+        var raw = WebEncoders.Base64UrlDecode(CookieTestApp.CookieValue(CookieTestApp.SetCookie(first)!));
+
+        for (var i = 0; i < raw.Length; i += 7)
+        {
+            var flipped = (byte[])raw.Clone();
+            flipped[i] ^= 0x01;
+            var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: ".LiveState.Browser=" + WebEncoders.Base64UrlEncode(flipped)));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotEqual(id, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task TruncatedCookieIsTreatedAsAbsent()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var first = await app.Client.SendAsync(CookieTestApp.Page());
+        var value = CookieTestApp.CookieValue(CookieTestApp.SetCookie(first)!);
+
+        foreach (var length in new[] { 1, 10, value.Length / 2, value.Length - 1 })
+        {
+            Assert.Null(app.Cookie.TryUnseal(value[..length]));
+        }
+    }
+
+    [Fact]
+    public async Task CookieSealedWithAnotherKeyIsTreatedAsAbsent()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var foreign = new BrowserIdCookie(new EphemeralDataProtectionProvider()).Seal(BrowserIdCookie.NewId());
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: ".LiveState.Browser=" + foreign));
+
+        Assert.NotNull(CookieTestApp.SetCookie(response));
+        Assert.Null(app.Cookie.TryUnseal(foreign));
+    }
+
+    [Fact]
+    public async Task CookieSealedForAnotherPurposeIsTreatedAsAbsent()
+    {
+        var provider = new EphemeralDataProtectionProvider();
+        await using var app = await CookieTestApp.StartAsync(protection: provider);
+        var otherPurpose = WebEncoders.Base64UrlEncode(provider.CreateProtector("Some.Other.Purpose").Protect(new byte[32]));
+
+        Assert.Null(app.Cookie.TryUnseal(otherPurpose));
+    }
+
+    [Fact]
+    public void SealedValueOfWrongLengthIsTreatedAsAbsent()
+    {
+        var provider = new EphemeralDataProtectionProvider();
+        var cookie = new BrowserIdCookie(provider);
+        var sameKeyWrongLength = WebEncoders.Base64UrlEncode(provider.CreateProtector(BrowserIdCookie.Purpose).Protect(new byte[31]));
+
+        Assert.Null(cookie.TryUnseal(sameKeyWrongLength));
+    }
+
+    [Fact]
+    public void HundredThousandDrawnIdsAreDistinct()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 100_000; i++)
+        {
+            Assert.True(ids.Add(BrowserIdCookie.NewId()));
+        }
+
+        Assert.All(ids.Take(100), id => Assert.Equal(32, WebEncoders.Base64UrlDecode(id).Length));
+    }
+
+    [Fact]
+    public async Task RequestPrincipalGetsUnauthenticatedBrowserIdentity()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.Path = "/";
+        context.Request.Headers.Accept = "text/html";
+        var middleware = new LiveStateMiddleware(
+            _ => Task.CompletedTask,
+            app.Cookie,
+            (Microsoft.Extensions.Options.IOptionsMonitor<LiveStateOptions>)app.Services.GetService(typeof(Microsoft.Extensions.Options.IOptionsMonitor<LiveStateOptions>))!,
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveStateMiddleware>.Instance);
+
+        await middleware.InvokeAsync(context);
+
+        var identity = Assert.Single(context.User.Identities, i => i.Label == LiveStateClaimTypes.BrowserIdentityLabel);
+        Assert.False(identity.IsAuthenticated);
+        Assert.False(context.User.Identity!.IsAuthenticated);
+        Assert.NotNull(DefaultLiveIdentityResolver.FindBrowserId(context.User));
+    }
+}

@@ -1,0 +1,67 @@
+using LiveState.Blazor.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LiveState.Blazor.Tests.Infrastructure;
+
+/// <summary>A real ASP.NET Core pipeline (TestServer) with UseLiveState; every endpoint answers with the browser id it saw.</summary>
+internal sealed class CookieTestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private CookieTestApp(WebApplication app)
+    {
+        _app = app;
+        Client = app.GetTestClient();
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<CookieTestApp> StartAsync(Action<LiveStateOptions>? configure = null, IDataProtectionProvider? protection = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IDataProtectionProvider>(protection ?? new EphemeralDataProtectionProvider());
+        builder.Services.AddLiveState(configure);
+        var app = builder.Build();
+        app.UseLiveState();
+        app.Map("/{**path}", (HttpContext context) =>
+            DefaultLiveIdentityResolver.FindBrowserId(context.User) ?? "none");
+        await app.StartAsync();
+        return new CookieTestApp(app);
+    }
+
+    public BrowserIdCookie Cookie => Services.GetRequiredService<BrowserIdCookie>();
+
+    public static HttpRequestMessage Page(string path = "/", string? cookie = null, string method = "GET")
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
+        request.Headers.TryAddWithoutValidation("Sec-Fetch-Dest", "document");
+        if (cookie is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookie);
+        }
+
+        return request;
+    }
+
+    public static string? SetCookie(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? values.SingleOrDefault() : null;
+
+    public static string CookieValue(string setCookie) => setCookie.Split(';')[0].Split('=', 2)[1];
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.DisposeAsync();
+    }
+}
