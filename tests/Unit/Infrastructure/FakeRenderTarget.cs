@@ -2,24 +2,24 @@ using LiveState.Blazor.Circuits;
 
 namespace LiveState.Blazor.Tests.Infrastructure;
 
+public enum RenderBehaviour
+{
+    Render,
+    ThrowSynchronously,
+    Fault,
+    Disposed,
+    Gated,
+    Hang,
+}
+
 /// <summary>A render target whose behaviour a test chooses: render at once, throw, fail, or wait for a gate.</summary>
 internal sealed class FakeRenderTarget : ILiveRenderTarget
 {
     private int _renders;
 
-    public enum Mode
-    {
-        Render,
-        ThrowSynchronously,
-        Fault,
-        Disposed,
-        Gated,
-        Hang,
-    }
+    public FakeRenderTarget(RenderBehaviour mode = RenderBehaviour.Render) => Behaviour = mode;
 
-    public FakeRenderTarget(Mode mode = Mode.Render) => Behaviour = mode;
-
-    public Mode Behaviour { get; set; }
+    public RenderBehaviour Behaviour { get; set; }
 
     public int Renders => Volatile.Read(ref _renders);
 
@@ -31,15 +31,15 @@ internal sealed class FakeRenderTarget : ILiveRenderTarget
     {
         switch (Behaviour)
         {
-            case Mode.ThrowSynchronously:
+            case RenderBehaviour.ThrowSynchronously:
                 throw new InvalidOperationException("render target exploded");
-            case Mode.Fault:
+            case RenderBehaviour.Fault:
                 return Task.FromException(new InvalidOperationException("render failed"));
-            case Mode.Disposed:
+            case RenderBehaviour.Disposed:
                 return Task.FromException(new ObjectDisposedException("renderer"));
-            case Mode.Hang:
+            case RenderBehaviour.Hang:
                 return new TaskCompletionSource().Task;
-            case Mode.Gated:
+            case RenderBehaviour.Gated:
                 Queued.TrySetResult();
                 return RenderAfterGateAsync(circuit);
             default:
