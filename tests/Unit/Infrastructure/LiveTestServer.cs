@@ -23,8 +23,8 @@ internal sealed class LiveTestServer : IDisposable
         services?.Invoke(collection);
         collection.AddLiveState(options =>
         {
-            // Tests wait for slow circuits by design; keep the wait short unless a test sets it.
-            options.DeliveryTimeout = TimeSpan.FromSeconds(2);
+            // Tests that prove a hung circuit is skipped wait this long for it; generous enough for a loaded CI machine.
+            options.DeliveryTimeout = TimeSpan.FromSeconds(3);
             configure?.Invoke(options);
         });
         Services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
@@ -84,6 +84,7 @@ internal sealed class TestCircuit<TComponent> : TestCircuit where TComponent : I
         Context = ActivatorUtilities.CreateInstance<LiveCircuitContext>(server.Services);
         Bunit.Services.Replace(ServiceDescriptor.Singleton(Context));
         Context.Attach(id, identity);
+        Bunit.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Root = Bunit.Render<CascadingSessionGroupState>(p => p.AddChildContent<TComponent>());
     }
 

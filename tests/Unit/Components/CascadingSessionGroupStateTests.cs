@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Bunit;
+using LiveState.Blazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveState.Blazor.Tests.Components;
+
+public sealed class CascadingSessionGroupStateTests : IDisposable
+{
+    private readonly LiveTestServer _server = new();
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task ComponentRerendersWhenAnotherCircuitOfItsGroupUpdates()
+    {
+        var mine = _server.Open<GroupProbe>(new LiveIdentity("browser:shared"));
+        var other = _server.Open<GroupProbe>(new LiveIdentity("browser:shared"));
+        var renders = mine.Component.Instance.Renders;
+
+        await other.State.UpdateAsync<Counter>(c => c.Value = 12);
+
+        mine.Component.WaitForAssertion(() => Assert.Equal("12", mine.Component.Find(".value").TextContent), Wait.Deadline);
+        Assert.True(mine.Component.Instance.Renders > renders);
+    }
+
+    [Fact]
+    public void CascadedStateCarriesTheCircuitsIdentity()
+    {
+        var tab = _server.Open<GroupProbe>(new LiveIdentity("user:alice", "alice"));
+
+        Assert.Equal("user:alice", tab.Component.Find(".group").TextContent);
+        Assert.Same(tab.State, tab.Component.Instance.State);
+    }
+
+    [Fact]
+    public void DisposingTheComponentStopsBroadcastsFromReachingIt()
+    {
+        var tab = _server.Open<GroupProbe>(new LiveIdentity("user:alice", "alice"));
+        var circuit = _server.Registry.FindCircuit(tab.Id)!;
+        Assert.Single(circuit.Targets);
+
+        tab.Bunit.Dispose();
+
+        Assert.Empty(circuit.Targets);
+    }
+
+    [Fact]
+    public async Task PrerenderingWithoutACircuitResolvesTheIdentityFromTheAuthenticationState()
+    {
+        using var bunit = new BunitContext();
+        bunit.Services.AddFallbackServiceProvider(_server.Services);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity());
+        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "pre")]));
+        var auth = new ServerAuthenticationStateProvider();
+        auth.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
+        bunit.Services.AddSingleton<AuthenticationStateProvider>(auth);
+        bunit.Services.AddScoped(sp => new LiveState.Blazor.Circuits.LiveCircuitContext(
+            _server.Registry,
+            _server.Presence,
+            _server.Services.GetRequiredService<LiveState.Blazor.State.SessionGroupStateService>(),
+            _server.Services.GetRequiredService<ILiveIdentityResolver>(),
+            sp));
+        await _server.States.UpdateAsync<Counter>("browser:pre", c => c.Value = 5);
+
+        bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        var root = bunit.Render<CascadingSessionGroupState>(p => p.AddChildContent<GroupProbe>());
+
+        var probe = root.FindComponent<GroupProbe>();
+        probe.WaitForAssertion(() => Assert.Equal("browser:pre", probe.Find(".group").TextContent), Wait.Deadline);
+        Assert.Equal("5", probe.Find(".value").TextContent);
+        Assert.False(probe.Instance.State!.IsLive);
+        Assert.Null(probe.Instance.State.CircuitId);
+    }
+}
