@@ -27,6 +27,9 @@ internal sealed class LiveCircuit
         set => _info = value;
     }
 
+    /// <summary>The browser id the circuit's principal carried (null without the LiveState cookie). Never leaves the server.</summary>
+    public string? BrowserId { get; set; }
+
     /// <summary>Set under the entry's lock once the registry removed it; a removed entry is never re-indexed.</summary>
     public bool Removed { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using LiveState.Blazor.Internal;
+using LiveState.Blazor.State;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,8 +57,10 @@ internal sealed class LiveCircuitHandler : CircuitHandler
     internal async Task OpenAsync(string circuitId, CancellationToken cancellationToken)
     {
         _authentication = _services.GetService<AuthenticationStateProvider>();
-        var identity = await ResolveAsync(_authentication, cancellationToken).ConfigureAwait(false);
+        var user = await CurrentUserAsync(_authentication).ConfigureAwait(false);
+        var identity = await ResolveAsync(user, cancellationToken).ConfigureAwait(false);
         var entry = _context.Attach(circuitId, identity);
+        entry.BrowserId = DefaultLiveIdentityResolver.FindBrowserId(user);
         if (_authentication is not null)
         {
             _authentication.AuthenticationStateChanged += OnAuthenticationStateChanged;
@@ -65,6 +68,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
 
         Log.CircuitOpened(_logger, circuitId, identity);
         await NotifyAsync(static (h, c, ct) => h.OnConnectedAsync(c, ct), entry.Info).ConfigureAwait(false);
+        await SignedInAsync(entry).ConfigureAwait(false);
         await PresenceChangedAsync(entry.Info.Identity, except: circuitId).ConfigureAwait(false);
     }
 
@@ -114,6 +118,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
 
             var state = await task.ConfigureAwait(false);
             var identity = await _resolver.ResolveAsync(state.User, _closed.Token).ConfigureAwait(false);
+            circuit.BrowserId = DefaultLiveIdentityResolver.FindBrowserId(state.User) ?? circuit.BrowserId;
             if (_registry.Move(circuit.Id, identity) is not { } previous)
             {
                 return;
@@ -121,6 +126,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
 
             Log.CircuitMoved(_logger, circuit.Id, previous, identity);
             await NotifyAsync((h, c, ct) => h.OnMovedAsync(c, previous, ct), circuit.Info).ConfigureAwait(false);
+            await SignedInAsync(circuit).ConfigureAwait(false);
 
             // The circuit itself now shows another group's state; both groups' presence changed.
             await _broadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
@@ -136,16 +142,27 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         }
     }
 
-    private async ValueTask<LiveIdentity> ResolveAsync(AuthenticationStateProvider? provider, CancellationToken cancellationToken)
+    private async ValueTask<ClaimsPrincipal> CurrentUserAsync(AuthenticationStateProvider? provider)
     {
-        var user = new ClaimsPrincipal(new ClaimsIdentity());
         try
         {
             if (provider is not null)
             {
-                user = (await provider.GetAuthenticationStateAsync().ConfigureAwait(false)).User;
+                return (await provider.GetAuthenticationStateAsync().ConfigureAwait(false)).User;
             }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.IdentityResolutionFailed(_logger, ex);
+        }
 
+        return new ClaimsPrincipal(new ClaimsIdentity());
+    }
+
+    private async ValueTask<LiveIdentity> ResolveAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        try
+        {
             return await _resolver.ResolveAsync(user, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -153,6 +170,47 @@ internal sealed class LiveCircuitHandler : CircuitHandler
             // A broken resolver must not kill the circuit: the circuit gets a private group and shares nothing.
             Log.IdentityResolutionFailed(_logger, ex);
             return LiveIdentity.Private();
+        }
+    }
+
+    /// <summary>A signed-in circuit in a browser with an anonymous group: let the app carry anonymous state over.</summary>
+    private async Task SignedInAsync(LiveCircuit circuit)
+    {
+        var identity = circuit.Info.Identity;
+        if (!identity.IsAuthenticated || circuit.BrowserId is not { } browserId)
+        {
+            return;
+        }
+
+        var anonymousGroup = LiveIdentity.BrowserGroup(browserId);
+        if (anonymousGroup == identity.GroupId)
+        {
+            return;
+        }
+
+        var handlers = _services.GetServices<ILiveSignInHandler>().ToList();
+        if (handlers.Count == 0)
+        {
+            return;
+        }
+
+        var context = new LiveSignInContext(
+            identity,
+            anonymousGroup,
+            circuit.Id,
+            _services.GetRequiredService<SessionGroupStateService>(),
+            _services.GetRequiredService<ISessionGroupStore>(),
+            _options.CurrentValue.JsonSerializerOptions);
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler.OnSignedInAsync(context, _closed.IsCancellationRequested ? CancellationToken.None : _closed.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.LifecycleHandlerFailed(_logger, handler.GetType().Name, circuit.Id, ex);
+            }
         }
     }
 

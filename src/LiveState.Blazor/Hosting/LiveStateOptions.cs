@@ -19,6 +19,24 @@ public sealed class LiveStateOptions
     /// <summary>Request paths under which the cookie is never issued (the Blazor hub, framework files). Static files are excluded by their extension.</summary>
     public IList<string> CookieExcludedPaths { get; } = new List<string> { "/_blazor", "/_framework", "/_content" };
 
+    /// <summary>The path of the Blazor hub. Default <c>/_blazor</c>.</summary>
+    public string HubPath { get; set; } = "/_blazor";
+
+    /// <summary>
+    /// Origins allowed to open the Blazor hub connection, as defence in depth against cross-site WebSocket
+    /// hijacking: <c>https://app.example.com</c>, or <c>self</c> for the origin the request was sent to.
+    /// Empty (the default) checks nothing. A hub request whose <c>Origin</c> header names another origin gets 403;
+    /// a request without an <c>Origin</c> header (not a browser) passes.
+    /// </summary>
+    public IList<string> AllowedHubOrigins { get; } = new List<string>();
+
+    /// <summary>
+    /// When a user signs out in one tab, make every other tab of that user in the same browser leave the user's group
+    /// (it reloads, and comes back anonymous). Hooks ASP.NET Core cookie authentication's sign-out; other schemes call
+    /// <c>HttpContext.SignOutOtherLiveTabsAsync()</c>. Default false.
+    /// </summary>
+    public bool SignOutOtherTabs { get; set; }
+
     /// <summary>The claim that carries a signed-in user's id. Default <see cref="ClaimTypes.NameIdentifier"/>, then <see cref="ClaimTypes.Name"/>.</summary>
     public string UserIdClaimType { get; set; } = ClaimTypes.NameIdentifier;
 

@@ -47,6 +47,20 @@ internal sealed class LiveStateOptionsValidator : IValidateOptions<LiveStateOpti
             failures.Add("LiveStateOptions.JsonSerializerOptions must not be null.");
         }
 
+        if (string.IsNullOrEmpty(options.HubPath) || options.HubPath[0] != '/')
+        {
+            failures.Add($"LiveStateOptions.HubPath must start with '/' (was '{options.HubPath}').");
+        }
+
+        foreach (var origin in options.AllowedHubOrigins)
+        {
+            if (!string.Equals(origin, "self", StringComparison.OrdinalIgnoreCase)
+                && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.AbsolutePath == "/"))
+            {
+                failures.Add($"LiveStateOptions.AllowedHubOrigins entries must be 'self' or an origin such as https://app.example.com (was '{origin}').");
+            }
+        }
+
         foreach (var path in options.CookieExcludedPaths)
         {
             if (string.IsNullOrEmpty(path) || path[0] != '/')

@@ -2,6 +2,8 @@ using LiveState.Blazor;
 using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Identity;
+using LiveState.Blazor.Sessions;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using LiveState.Blazor.State;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
@@ -52,6 +54,7 @@ public static class LiveStateServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, LiveCircuitHandler>());
         services.TryAddScoped<AuthenticationStateProvider, ServerAuthenticationStateProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleGroupCleaner>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, SignOutOtherTabsSetup>());
 
         return new LiveStateBuilder(services);
     }
@@ -75,6 +78,17 @@ public static class LiveStateServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ILiveCircuitLifecycleHandler, THandler>());
+        return builder;
+    }
+
+    /// <summary>Adds a handler that carries anonymous state (a cart, a draft) into the user's group at sign-in.</summary>
+    /// <typeparam name="THandler">The handler type, resolved from each circuit's scope.</typeparam>
+    /// <param name="builder">The LiveState builder.</param>
+    public static ILiveStateBuilder AddSignInHandler<THandler>(this ILiveStateBuilder builder)
+        where THandler : class, ILiveSignInHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ILiveSignInHandler, THandler>());
         return builder;
     }
 

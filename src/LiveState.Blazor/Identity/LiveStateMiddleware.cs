@@ -30,6 +30,13 @@ internal sealed class LiveStateMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         var options = _options.CurrentValue;
+        if (options.AllowedHubOrigins.Count > 0 && !IsHubOriginAllowed(context.Request, options))
+        {
+            Log.HubOriginRejected(_logger, context.Request.Headers.Origin.ToString());
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+
         var presented = context.Request.Cookies[options.CookieName];
         var browserId = _cookie.TryUnseal(presented);
         if (browserId is null && presented is not null)
@@ -71,6 +78,38 @@ internal sealed class LiveStateMiddleware
         }
 
         return _next(context);
+    }
+
+    /// <summary>Whether a request may proceed under the hub origin allowlist. Only hub requests carrying an Origin header are checked.</summary>
+    internal static bool IsHubOriginAllowed(HttpRequest request, LiveStateOptions options)
+    {
+        if (!request.Path.StartsWithSegments(options.HubPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var allowed in options.AllowedHubOrigins)
+        {
+            if (string.Equals(allowed, "self", StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            else if (string.Equals(origin, allowed.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A top-level page a browser navigates to: the only kind of request that gets a cookie.</summary>

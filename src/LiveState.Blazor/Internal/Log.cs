@@ -8,6 +8,9 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Debug, "A browser cookie of {Length} characters did not unseal; treating it as absent.")]
     public static partial void InvalidBrowserCookie(ILogger logger, int length);
 
+    [LoggerMessage(2, LogLevel.Warning, "Refused a Blazor hub request from origin {Origin}: not in LiveStateOptions.AllowedHubOrigins.")]
+    public static partial void HubOriginRejected(ILogger logger, string origin);
+
     [LoggerMessage(10, LogLevel.Debug, "Circuit {CircuitId} opened as {Identity}.")]
     public static partial void CircuitOpened(ILogger logger, string circuitId, LiveIdentity identity);
 

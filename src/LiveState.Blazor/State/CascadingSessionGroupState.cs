@@ -24,6 +24,9 @@ public sealed class CascadingSessionGroupState : ComponentBase, ILiveRenderTarge
     [Inject]
     private LiveCircuitContext Context { get; set; } = default!;
 
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
     /// <inheritdoc />
     protected override Task OnInitializedAsync()
     {
@@ -85,11 +88,29 @@ public sealed class CascadingSessionGroupState : ComponentBase, ILiveRenderTarge
     Task ILiveRenderTarget.RenderAsync(LiveCircuit circuit) => InvokeAsync(() =>
     {
         circuit.RenderStarting();
-        if (!_disposed)
+        if (_disposed)
         {
-            StateHasChanged();
+            return;
         }
+
+        if (SignedOutElsewhere(circuit))
+        {
+            // This browser signed the user out in another tab: stop showing the user's state; the reload comes back anonymous.
+            _disposed = true;
+            Navigation.Refresh(forceReload: true);
+            return;
+        }
+
+        StateHasChanged();
     });
+
+    private bool SignedOutElsewhere(LiveCircuit circuit)
+    {
+        var info = circuit.Info;
+        return info.Identity.IsAuthenticated
+            && circuit.BrowserId is { } browserId
+            && _state!.Get<Sessions.SignedOutBrowsers>().MustLeave(browserId, info.OpenedAt);
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -76,7 +76,8 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
 
     public IAsyncEnumerable<string> ListGroupsAsync(CancellationToken cancellationToken = default) => _store.ListGroupsAsync(cancellationToken);
 
-    private async ValueTask<T> ApplyAsync<T>(string groupId, Func<T?, T> update, CancellationToken cancellationToken) where T : class, new()
+    /// <summary>Applies <paramref name="update"/> to the stored value (null when absent), then re-renders the group.</summary>
+    internal async ValueTask<T> ApplyAsync<T>(string groupId, Func<T?, T> update, CancellationToken cancellationToken) where T : class, new()
     {
         ArgumentException.ThrowIfNullOrEmpty(groupId);
         var slot = await _store.UpdateAsync(groupId, SlotKey<T>.Value, update, cancellationToken).ConfigureAwait(false);
