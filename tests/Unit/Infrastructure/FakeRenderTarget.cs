@@ -51,10 +51,14 @@ internal sealed class FakeRenderTarget : ILiveRenderTarget
 
     public void OpenGate() => Gate.TrySetResult();
 
+    /// <summary>Set when the circuit's renderer goes away while a render waits at the gate.</summary>
+    public bool RendererDisposed { get; set; }
+
     private async Task RenderAfterGateAsync(LiveCircuit circuit)
     {
         // Like a busy dispatcher: the work item runs only once the gate opens.
         await Gate.Task.ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(RendererDisposed, this);
         circuit.RenderStarting();
         Interlocked.Increment(ref _renders);
     }

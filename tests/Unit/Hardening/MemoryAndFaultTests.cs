@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using Bunit;
+using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Identity;
+using LiveState.Blazor.Tests.Concurrency;
+using LiveState.Blazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LiveState.Blazor.Tests.Hardening;
+
+/// <summary>Heap measurements need the machine to themselves, so these run with the other heavy tests.</summary>
+[Collection(nameof(HeavyConcurrencyTests))]
+public sealed class MemoryAndFaultTests : IDisposable
+{
+    private readonly LiveTestServer _server = new(services: s => s.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider()));
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task HundredThousandRequestsWithoutCookiesCreateNoGroupState()
+    {
+        var middleware = new LiveStateMiddleware(
+            context =>
+            {
+                // What a prerender does: read the group's state.
+                var browserId = DefaultLiveIdentityResolver.FindBrowserId(context.User)!;
+                _ = _server.States.Get<Counter>(LiveIdentity.BrowserGroup(browserId));
+                return Task.CompletedTask;
+            },
+            _server.Services.GetRequiredService<BrowserIdCookie>(),
+            _server.Services.GetRequiredService<IOptionsMonitor<LiveStateOptions>>(),
+            TimeProvider.System,
+            NullLogger<LiveStateMiddleware>.Instance);
+
+        for (var i = 0; i < 100_000; i++)
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = "GET";
+            context.Request.Path = "/";
+            context.Request.Headers.Accept = "text/html";
+            await middleware.InvokeAsync(context);
+        }
+
+        Assert.Equal(0, _server.MemoryStore.Count);
+    }
+
+    private async Task OpenAndCloseAsync(string circuitId)
+    {
+        await using var scope = _server.Services.CreateAsyncScope();
+        ((ServerAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(LiveStateClaimTypes.BrowserId, "b" + (circuitId.Length % 10))])))));
+        var handler = scope.ServiceProvider.GetServices<CircuitHandler>().OfType<LiveCircuitHandler>().Single();
+        await handler.OpenAsync(circuitId, CancellationToken.None);
+        await handler.CloseAsync(circuitId);
+    }
+
+    [Fact]
+    public async Task HundredThousandCircuitCyclesLeaveNothingBehind()
+    {
+        for (var i = 0; i < 1_000; i++)
+        {
+            await OpenAndCloseAsync($"warm-{i}");
+        }
+
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < 100_000; i++)
+        {
+            await OpenAndCloseAsync($"circuit-{i}");
+        }
+
+        var growth = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        Assert.Equal(0, _server.Registry.Count);
+        Assert.Equal(0, _server.Registry.GroupBucketCount);
+        Assert.Equal(0, _server.Registry.UserBucketCount);
+        Assert.True(growth < 5 * 1024 * 1024, $"heap grew by {growth:N0} bytes over 100,000 circuits");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WeakReference OpenRenderAndClose()
+    {
+        var tab = _server.Open<GroupProbe>(new LiveIdentity("browser:weak"));
+        var component = new WeakReference(tab.Component.Instance);
+        tab.Close();
+        return component;
+    }
+
+    [Fact]
+    public void AClosedCircuitsComponentsAreCollectable()
+    {
+        var component = OpenRenderAndClose();
+
+        for (var i = 0; i < 5 && component.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(component.IsAlive);
+        Assert.Equal(0, _server.Registry.Count);
+    }
+
+    [Fact]
+    public async Task ACircuitDisposedInTheMiddleOfABroadcastIsSkipped()
+    {
+        var healthy = _server.Open<GroupProbe>(new LiveIdentity("user:mid", "mid"));
+        var dying = _server.Registry.Register("dying", new LiveIdentity("user:mid", "mid"));
+        var gated = new FakeRenderTarget(RenderBehaviour.Gated);
+        dying.AddTarget(gated);
+        var renders = healthy.Component.Instance.Renders;
+
+        var broadcast = _server.Broadcaster.BroadcastToGroupAsync("user:mid").AsTask();
+        await gated.Queued.Task.WaitAsync(Wait.Deadline);
+        _server.Registry.Unregister("dying");
+        gated.RendererDisposed = true;
+        gated.OpenGate();
+
+        Assert.Equal(1, await broadcast.WaitAsync(Wait.Deadline));
+        await Wait.UntilAsync(() => healthy.Component.Instance.Renders > renders, "the healthy tab rendered");
+    }
+
+    [Fact]
+    public async Task AHungCircuitDelaysABroadcastByNoMoreThanTheConfiguredTimeout()
+    {
+        using var server = new LiveTestServer(o => o.DeliveryTimeout = TimeSpan.FromMilliseconds(300));
+        server.Registry.Register("hung", new LiveIdentity("user:h", "h")).AddTarget(new FakeRenderTarget(RenderBehaviour.Hang));
+        var fine = new FakeRenderTarget();
+        server.Registry.Register("fine", new LiveIdentity("user:h", "h")).AddTarget(fine);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var reached = await server.Broadcaster.BroadcastToGroupAsync("user:h");
+
+        Assert.Equal(1, reached);
+        Assert.Equal(1, fine.Renders);
+
+        // Not a speed test: it tells the 300 ms option from the 5 s default, with room for a loaded machine.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}; the default timeout is 5 s");
+    }
+}
