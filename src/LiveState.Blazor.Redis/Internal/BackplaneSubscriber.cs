@@ -1,0 +1,233 @@
+using LiveState.Blazor.Broadcasting;
+using LiveState.Blazor.Circuits;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LiveState.Blazor.Redis.Internal;
+
+/// <summary>
+/// Receives the app's channel, one message at a time in the order published: broadcasts from other servers are
+/// delivered to this server's circuits; presence messages update <see cref="RemotePresence"/>. A group broadcast
+/// first brings the group's cached state up to date, so the re-render shows what the other server wrote.
+/// </summary>
+/// <remarks>
+/// Local renders are started and not awaited, so one slow circuit never holds up the channel. The subscription is
+/// restored by the multiplexer after a reconnect; if the first attempt fails (Redis down at start), the service's
+/// heartbeat tries again.
+/// </remarks>
+internal sealed class BackplaneSubscriber : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly RedisConnection _connection;
+    private readonly RedisNames _names;
+    private readonly ServerIdentity _self;
+    private readonly Broadcaster _local;
+    private readonly CircuitRegistry _localRegistry;
+    private readonly RemotePresence _presence;
+    private readonly SlotCacheSync _cache;
+    private readonly IOptionsMonitor<LiveStateOptions> _options;
+    private readonly ILogger _logger;
+    private ChannelMessageQueue? _queue;
+    private long _received;
+
+    public BackplaneSubscriber(
+        RedisConnection connection,
+        RedisNames names,
+        ServerIdentity self,
+        Broadcaster local,
+        CircuitRegistry localRegistry,
+        RemotePresence presence,
+        SlotCacheSync cache,
+        IOptionsMonitor<LiveStateOptions> options,
+        ILogger<BackplaneSubscriber> logger)
+    {
+        _connection = connection;
+        _names = names;
+        _self = self;
+        _local = local;
+        _localRegistry = localRegistry;
+        _presence = presence;
+        _cache = cache;
+        _options = options;
+        _logger = logger;
+    }
+
+    public bool IsSubscribed => Volatile.Read(ref _queue) is not null;
+
+    /// <summary>Messages from other servers handled so far.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    public async Task<bool> TrySubscribeAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ISubscriber? subscriber = null;
+        try
+        {
+            if (_queue is not null)
+            {
+                return true;
+            }
+
+            subscriber = (await _connection.GetAsync(cancellationToken).ConfigureAwait(false)).GetSubscriber();
+            var queue = await subscriber.SubscribeAsync(_names.Events).ConfigureAwait(false);
+            queue.OnMessage(HandleAsync);
+            Volatile.Write(ref _queue, queue);
+            Log.Subscribed(_logger, _names.Events.ToString(), _self.Id);
+            return true;
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            Log.SubscribeFailed(_logger, ex.Message);
+
+            // A subscription that failed on the wire stays registered with the multiplexer, holding a queue nobody
+            // reads; clear it, so the next attempt starts clean.
+            if (subscriber is not null)
+            {
+                try
+                {
+                    await subscriber.UnsubscribeAsync(_names.Events).ConfigureAwait(false);
+                }
+                catch (Exception cleanup) when (RedisFailures.IsUnavailable(cleanup))
+                {
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task HandleAsync(ChannelMessage delivery)
+    {
+        BackplaneMessage? message;
+        try
+        {
+            message = BackplaneMessage.Parse((byte[])delivery.Message!);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException)
+        {
+            Log.MessageUnreadable(_logger, ex);
+            return;
+        }
+
+        // Our own echo: this server delivered locally when it published.
+        if (message is null || string.Equals(message.Server, _self.Id, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _received);
+        try
+        {
+            switch (message.Kind)
+            {
+                case MessageKind.Group when message.Targets is [var groupId, ..]:
+                    await _cache.RefreshAsync(groupId).ConfigureAwait(false);
+                    Deliver(_local.BroadcastToGroupAsync(groupId, message.Except));
+                    break;
+                case MessageKind.Users when message.Targets is { Length: > 0 } users:
+                    Deliver(_local.BroadcastToUsersAsync(users, message.Except));
+                    break;
+                case MessageKind.All:
+                    Deliver(_local.BroadcastToAllAsync(message.Except));
+                    break;
+                case MessageKind.Circuits when message.Targets is { } circuits:
+                    foreach (var circuitId in circuits)
+                    {
+                        if (!string.Equals(circuitId, message.Except, StringComparison.Ordinal) && _localRegistry.FindCircuit(circuitId) is not null)
+                        {
+                            Deliver(_local.BroadcastToCircuitAsync(circuitId));
+                        }
+                    }
+
+                    break;
+                case MessageKind.Presence or MessageKind.Heartbeat or MessageKind.Snapshot or MessageKind.Leave:
+                    if (await _presence.ApplyAsync(message).ConfigureAwait(false) is { } affected)
+                    {
+                        RenderPresenceChange(affected);
+                    }
+
+                    break;
+            }
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            // Presence catches up by its sequence numbers or after the reconnect; state by the restore refresh.
+            Log.MessageHandlingFailed(_logger, message.Kind, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            Log.MessageHandlerFailed(_logger, message.Kind, ex);
+        }
+    }
+
+    /// <summary>Re-renders local circuits of groups whose cluster presence changed without the other server saying so.</summary>
+    internal void RenderPresenceChange(IEnumerable<string> groups)
+    {
+        if (!_options.CurrentValue.BroadcastPresenceChanges)
+        {
+            return;
+        }
+
+        foreach (var groupId in groups)
+        {
+            Deliver(_local.BroadcastToGroupAsync(groupId));
+        }
+    }
+
+    private void Deliver(ValueTask<int> delivery)
+    {
+        if (delivery.IsCompleted)
+        {
+            ObserveNow(delivery);
+            return;
+        }
+
+        _ = ObserveAsync(delivery);
+    }
+
+    private void ObserveNow(ValueTask<int> delivery)
+    {
+        try
+        {
+            delivery.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            Log.RemoteDeliveryFailed(_logger, ex);
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask<int> delivery)
+    {
+        try
+        {
+            await delivery.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RemoteDeliveryFailed(_logger, ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var queue = Interlocked.Exchange(ref _queue, null);
+        if (queue is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await queue.UnsubscribeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using LiveState.Blazor.Broadcasting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveState.Blazor.Redis.Internal;
+
+/// <summary>
+/// Runs the backplane for the host's lifetime: connects, subscribes, publishes this server's presence and reads
+/// the others'. On every heartbeat it renews presence, drops silent servers, retries a subscription that failed,
+/// and sweeps the state cache. After Redis comes back it catches up: presence is rewritten and re-read, cached
+/// state is refreshed, and the circuits showing it re-render.
+/// </summary>
+internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly RedisConnection _connection;
+    private readonly BackplaneSubscriber _subscriber;
+    private readonly PresenceWriter _presence;
+    private readonly RemotePresence _remote;
+    private readonly SlotCacheSync _cache;
+    private readonly Broadcaster _local;
+    private readonly RedisLiveStateOptions _options;
+    private readonly IOptionsMonitor<LiveStateOptions> _liveState;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private Task? _loop;
+    private int _restoreRequested;
+    private int _disposed;
+
+    public RedisLiveStateService(
+        RedisConnection connection,
+        BackplaneSubscriber subscriber,
+        PresenceWriter presence,
+        RemotePresence remote,
+        SlotCacheSync cache,
+        Broadcaster local,
+        IOptions<RedisLiveStateOptions> options,
+        IOptionsMonitor<LiveStateOptions> liveState,
+        TimeProvider time,
+        ILogger<RedisLiveStateService> logger)
+    {
+        _connection = connection;
+        _subscriber = subscriber;
+        _presence = presence;
+        _remote = remote;
+        _cache = cache;
+        _local = local;
+        _options = options.Value;
+        _liveState = liveState;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _connection.Restored += OnRestored;
+        try
+        {
+            // With Redis down this returns once the first attempt times out; the app starts and keeps trying.
+            await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
+            await _subscriber.TrySubscribeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LiveStateUnavailableException)
+        {
+            // Logged by the connection; the heartbeat retries.
+        }
+
+        _presence.Start();
+        await TryAsync(ct => _remote.ResyncAllAsync(ct), cancellationToken).ConfigureAwait(false);
+        _loop = RunAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _connection.Restored -= OnRestored;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await _presence.LeaveAsync(cancellationToken).ConfigureAwait(false);
+        await _subscriber.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void OnRestored() => Volatile.Write(ref _restoreRequested, 1);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.PresenceHeartbeatInterval, _time);
+        var lastSweep = _time.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await TickAsync(ref lastSweep, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The heartbeat must outlive any one failure.
+                    Log.HeartbeatFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Task TickAsync(ref long lastSweep, CancellationToken cancellationToken)
+    {
+        var scanInterval = _liveState.CurrentValue.IdleGroupScanInterval;
+        if (_time.GetElapsedTime(lastSweep) >= scanInterval)
+        {
+            lastSweep = _time.GetTimestamp();
+            var idleSince = lastSweep - (long)(scanInterval.TotalSeconds * _time.TimestampFrequency);
+            _cache.Sweep(idleSince);
+        }
+
+        return BeatAsync(cancellationToken);
+    }
+
+    private async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        if (!_subscriber.IsSubscribed && _connection.IsConnected && await _subscriber.TrySubscribeAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Subscribed late: whatever was published before is unknown here.
+            OnRestored();
+        }
+
+        _presence.Heartbeat();
+        var dropped = await _remote.ExpireAsync(cancellationToken).ConfigureAwait(false);
+        if (dropped.Count > 0)
+        {
+            _subscriber.RenderPresenceChange(dropped);
+        }
+
+        if (Interlocked.Exchange(ref _restoreRequested, 0) == 1 && !await TryAsync(CatchUpAsync, cancellationToken).ConfigureAwait(false))
+        {
+            OnRestored();
+        }
+    }
+
+    /// <summary>After an outage: messages published meanwhile were lost to this server, and its own may not have landed.</summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        _presence.RequestSnapshot();
+        await _remote.ResyncAllAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var groupId in await _cache.RefreshAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await _local.BroadcastToGroupAsync(groupId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.CaughtUp(_logger, _remote.ServerCount, _remote.Count);
+    }
+
+    private async Task<bool> TryAsync(Func<CancellationToken, Task> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await action(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            Log.CatchUpFailed(_logger, ex.Message);
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Registered as itself and as a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _connection.Restored -= OnRestored;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+    }
+}

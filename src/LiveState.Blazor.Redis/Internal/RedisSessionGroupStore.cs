@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace LiveState.Blazor.Redis.Internal;
+
+/// <summary>
+/// Session group state in Redis, shared by every server of the app. Updates are optimistic: compute the new value
+/// from the current one, then compare-and-set on the slot's version in one Lua script; on a conflict the script
+/// answers the newer value and the update is computed again, so concurrent updates from any number of servers
+/// lose nothing. When Redis cannot be reached, reads and updates fail fast with
+/// <see cref="LiveStateUnavailableException"/> (renders are served from the core's cache and never see it).
+/// </summary>
+internal sealed class RedisSessionGroupStore : ISessionGroupStore
+{
+    // Past this many conflicts in a row, back off a little so a crowd of writers on one slot takes turns.
+    private const int ConflictsBeforeBackoff = 4;
+
+    private readonly RedisSlots _slots;
+    private readonly SlotCacheSync _sync;
+    private readonly RedisConnection _connection;
+    private readonly ILogger _logger;
+
+    public RedisSessionGroupStore(RedisSlots slots, SlotCacheSync sync, RedisConnection connection, ILogger<RedisSessionGroupStore> logger)
+    {
+        _slots = slots;
+        _sync = sync;
+        _connection = connection;
+        _logger = logger;
+    }
+
+    public async ValueTask<SessionGroupSlot<T>?> GetAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken = default) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentNullException.ThrowIfNull(slotKey);
+        try
+        {
+            return await _sync.ReadTrackedAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
+        {
+            throw Unavailable($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' could not be read: Redis is unavailable.", ex);
+        }
+    }
+
+    public async ValueTask<SessionGroupSlot<T>> UpdateAsync<T>(string groupId, string slotKey, Func<T?, T> update, CancellationToken cancellationToken = default) where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(groupId);
+        ArgumentException.ThrowIfNullOrEmpty(slotKey);
+        ArgumentNullException.ThrowIfNull(update);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var current = await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+            for (var conflicts = 0; ; conflicts++)
+            {
+                // The caller's token cancels only before a write is sent: once sent, it is awaited to its answer.
+                cancellationToken.ThrowIfCancellationRequested();
+                var value = update(current?.Value) ?? throw new InvalidOperationException($"The update of slot '{slotKey}' returned null.");
+                var (applied, version, newer) = await _slots.CompareAndSetAsync(groupId, slotKey, current?.Version ?? 0, value).ConfigureAwait(false);
+                if (applied)
+                {
+                    return new SessionGroupSlot<T>(value, version);
+                }
+
+                current = newer;
+                if (conflicts >= ConflictsBeforeBackoff)
+                {
+                    await Task.Delay(Random.Shared.Next(1, Math.Min(conflicts, 10) + 1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
+        {
+            Log.UpdateUnavailable(_logger, slotKey, LiveIdentity.Redact(groupId), ex.Message);
+            throw Unavailable($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' was not updated: Redis is unavailable. (If Redis failed while answering, the update may still have been applied.)", ex);
+        }
+    }
+
+    public async ValueTask<bool> DeleteAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        try
+        {
+            return await _slots.DeleteAsync(groupId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
+        {
+            throw Unavailable($"Group '{LiveIdentity.Redact(groupId)}' was not deleted: Redis is unavailable.", ex);
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListGroupsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var multiplexer = await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var server in multiplexer.GetServers())
+        {
+            if (server.IsReplica || !server.IsConnected)
+            {
+                continue;
+            }
+
+            var keys = server.KeysAsync(pattern: _slots.Names.GroupPattern, pageSize: 500).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (await MoveNextAsync(keys).ConfigureAwait(false))
+                {
+                    yield return _slots.Names.GroupIdOf(keys.Current!);
+                }
+            }
+            finally
+            {
+                await keys.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
+        {
+            throw Unavailable("Groups could not be listed: Redis is unavailable.", ex);
+        }
+    }
+
+    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<RedisKey> keys)
+    {
+        try
+        {
+            return await keys.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
+        {
+            throw Unavailable("Groups could not be listed: Redis is unavailable.", ex);
+        }
+    }
+
+    private static LiveStateUnavailableException Unavailable(string message, Exception inner) => new(message, inner);
+}

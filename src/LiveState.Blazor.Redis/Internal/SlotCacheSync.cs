@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using LiveState.Blazor.Circuits;
+using LiveState.Blazor.State;
+using Microsoft.Extensions.Logging;
+
+namespace LiveState.Blazor.Redis.Internal;
+
+/// <summary>
+/// Keeps the core's <see cref="SlotCache"/> (what renders read without waiting on Redis) true across servers, and
+/// bounded. Every slot read from Redis is tracked by group. When another server changes a group, the tracked slots
+/// that are cached are read again before the group re-renders, so its circuits show the new state at once and
+/// never flash an empty one. A group's cache is dropped when its last local circuit closes, and tracking of groups
+/// without local circuits is swept.
+/// </summary>
+internal sealed class SlotCacheSync : IDisposable
+{
+    // A read that keeps losing to remote changes gives up after this many tries; the next change refreshes it anyway.
+    private const int MaxRereads = 5;
+
+    private readonly ConcurrentDictionary<string, TrackedGroup> _groups = new(StringComparer.Ordinal);
+    private readonly RedisSlots _slots;
+    private readonly SlotCache _cache;
+    private readonly CircuitRegistry _local;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public SlotCacheSync(RedisSlots slots, SlotCache cache, CircuitRegistry local, TimeProvider time, ILogger<SlotCacheSync> logger)
+    {
+        _slots = slots;
+        _cache = cache;
+        _local = local;
+        _time = time;
+        _logger = logger;
+        _local.Changed += OnLocalChanged;
+    }
+
+    public int TrackedGroupCount => _groups.Count;
+
+    /// <summary>Reads a slot for the cache (or any reader) and remembers it, so remote changes refresh it.</summary>
+    public async Task<SessionGroupSlot<T>?> ReadTrackedAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken) where T : class
+    {
+        var group = _groups.GetOrAdd(groupId, static (_, now) => new TrackedGroup(now), _time.GetTimestamp());
+        group.Touch(_time.GetTimestamp());
+        group.Slots.TryAdd(slotKey, SlotRefresher<T>.Instance);
+        for (var attempt = 1; ; attempt++)
+        {
+            var epoch = group.Epoch;
+            var slot = await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+
+            // A remote change that arrived while this read was in flight found nothing cached to refresh; read
+            // again, so the cache never settles on the snapshot from before it.
+            if (group.Epoch == epoch || attempt == MaxRereads)
+            {
+                return slot;
+            }
+        }
+    }
+
+    /// <summary>Another server changed <paramref name="groupId"/>: bring its cached slots up to date.</summary>
+    public async Task RefreshAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return;
+        }
+
+        group.Invalidate();
+        foreach (var (slotKey, refresher) in group.Slots)
+        {
+            try
+            {
+                if (!await refresher.RefreshAsync(this, groupId, slotKey, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+            {
+                // Keep serving the cached snapshot; when Redis is back, RefreshAllAsync catches up.
+                Log.CacheRefreshFailed(_logger, LiveIdentity.Redact(groupId), ex);
+                return;
+            }
+        }
+    }
+
+    /// <summary>After an outage (messages may have been missed): refreshes every tracked group; returns them.</summary>
+    public async Task<List<string>> RefreshAllAsync(CancellationToken cancellationToken = default)
+    {
+        var refreshed = new List<string>();
+        foreach (var groupId in _groups.Keys)
+        {
+            await RefreshAsync(groupId, cancellationToken).ConfigureAwait(false);
+            refreshed.Add(groupId);
+        }
+
+        return refreshed;
+    }
+
+    /// <summary>Drops tracking and cache of groups with no circuit here that nobody read from Redis since <paramref name="idleSince"/>.</summary>
+    public int Sweep(long idleSince)
+    {
+        var swept = 0;
+        foreach (var pair in _groups)
+        {
+            if (pair.Value.LastRead < idleSince && _local.CountGroup(pair.Key) == 0 && _groups.TryRemove(pair))
+            {
+                _cache.Forget(pair.Key);
+                swept++;
+            }
+        }
+
+        return swept;
+    }
+
+    private async Task<bool> RefreshSlotAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken) where T : class
+    {
+        if (!_cache.TryGet<T>(groupId, slotKey, out var cached))
+        {
+            // Nothing cached: the next render reads it fresh.
+            return true;
+        }
+
+        var fresh = await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+        if (fresh is not null && fresh.Version < cached.Version)
+        {
+            // Either an update on this server overtook the read (a second read shows it), or the group was deleted
+            // and started again from version 1 (a second read shows that too).
+            fresh = await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+            if (!_cache.TryGet(groupId, slotKey, out cached))
+            {
+                return true;
+            }
+
+            if (fresh is not null && fresh.Version < cached.Version)
+            {
+                fresh = null;
+            }
+        }
+
+        if (fresh is null)
+        {
+            // Deleted or expired: what the cache holds is gone; renders show the slot's default until it is written.
+            _cache.Forget(groupId);
+            return false;
+        }
+
+        _cache.Offer(groupId, slotKey, fresh);
+        return true;
+    }
+
+    private void OnLocalChanged(object? sender, LiveCircuitChangedEventArgs change)
+    {
+        var identity = change.Kind switch
+        {
+            LiveCircuitChangeKind.Closed => change.Circuit.Identity,
+            LiveCircuitChangeKind.Moved => change.PreviousIdentity,
+            _ => null,
+        };
+
+        if (identity is null)
+        {
+            return;
+        }
+
+        // No circuit here shows the group any more: stop holding its snapshots (the tracking goes at the next sweep).
+        ForgetIfUnused(identity.GroupId);
+        foreach (var membership in identity.Memberships)
+        {
+            ForgetIfUnused(membership);
+        }
+    }
+
+    private void ForgetIfUnused(string groupId)
+    {
+        if (_local.CountGroup(groupId) == 0)
+        {
+            _cache.Forget(groupId);
+        }
+    }
+
+    public void Dispose() => _local.Changed -= OnLocalChanged;
+
+    private sealed class TrackedGroup(long now)
+    {
+        private long _epoch;
+        private long _lastRead = now;
+
+        public ConcurrentDictionary<string, ISlotRefresher> Slots { get; } = new(StringComparer.Ordinal);
+
+        public long Epoch => Volatile.Read(ref _epoch);
+
+        public long LastRead => Volatile.Read(ref _lastRead);
+
+        public void Invalidate() => Interlocked.Increment(ref _epoch);
+
+        public void Touch(long now) => Volatile.Write(ref _lastRead, now);
+    }
+
+    private interface ISlotRefresher
+    {
+        /// <summary>Returns false when the whole group was dropped from the cache.</summary>
+        Task<bool> RefreshAsync(SlotCacheSync sync, string groupId, string slotKey, CancellationToken cancellationToken);
+    }
+
+    /// <summary>Remembers a slot's declared type without a closure per read.</summary>
+    private sealed class SlotRefresher<T> : ISlotRefresher where T : class
+    {
+        public static readonly SlotRefresher<T> Instance = new();
+
+        public Task<bool> RefreshAsync(SlotCacheSync sync, string groupId, string slotKey, CancellationToken cancellationToken) =>
+            sync.RefreshSlotAsync<T>(groupId, slotKey, cancellationToken);
+    }
+}

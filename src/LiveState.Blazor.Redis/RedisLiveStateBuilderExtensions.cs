@@ -1,0 +1,80 @@
+using LiveState.Blazor;
+using LiveState.Blazor.Redis;
+using LiveState.Blazor.Redis.Internal;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Scales LiveState out on Redis.</summary>
+public static class RedisLiveStateBuilderExtensions
+{
+    /// <summary>
+    /// Keeps session group state in Redis and carries broadcasts and presence between the app's servers through
+    /// Redis pub/sub, so every server sees the same state, every broadcast reaches the matching circuits on every
+    /// server, and presence counts the whole cluster. Also shares Data Protection keys through Redis (see
+    /// <see cref="RedisLiveStateOptions.ShareDataProtectionKeys"/>). Blazor Server still needs sticky sessions.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddLiveState()</c> returned.</param>
+    /// <param name="configure">Sets the options; one of the connection options is required.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ILiveStateBuilder AddRedis(this ILiveStateBuilder builder, Action<RedisLiveStateOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<RedisLiveStateOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RedisLiveStateOptions>, RedisLiveStateOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisLiveStateOptions>, RedisLiveStateOptionsValidator>());
+
+        services.TryAddSingleton<ServerIdentity>();
+        services.TryAddSingleton<RedisNames>();
+        services.TryAddSingleton<RedisConnection>();
+
+        services.TryAddSingleton<RedisSlots>();
+        services.TryAddSingleton<SlotCacheSync>();
+        services.TryAddSingleton<RedisSessionGroupStore>();
+        services.Replace(ServiceDescriptor.Singleton<ISessionGroupStore>(sp => sp.GetRequiredService<RedisSessionGroupStore>()));
+
+        services.TryAddSingleton<PresenceWriter>();
+        services.TryAddSingleton<RemotePresence>();
+        services.TryAddSingleton<ClusterCircuitRegistry>();
+        services.Replace(ServiceDescriptor.Singleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<ClusterCircuitRegistry>()));
+
+        services.TryAddSingleton<BackplanePublisher>();
+        services.TryAddSingleton<BackplaneSubscriber>();
+        services.TryAddSingleton<RedisBroadcaster>();
+        services.Replace(ServiceDescriptor.Singleton<ILiveBroadcaster>(sp => sp.GetRequiredService<RedisBroadcaster>()));
+
+        services.TryAddSingleton<RedisLiveStateService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisLiveStateService>(sp => sp.GetRequiredService<RedisLiveStateService>()));
+
+        services.AddDataProtection();
+        services.TryAddSingleton<RedisDataProtectionSetup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyManagementOptions>, RedisDataProtectionSetup>(sp => sp.GetRequiredService<RedisDataProtectionSetup>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DataProtectionOptions>, RedisDataProtectionSetup>(sp => sp.GetRequiredService<RedisDataProtectionSetup>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Scales LiveState out on the Redis at <paramref name="configuration"/> (for example <c>127.0.0.1:6379</c>).
+    /// See <see cref="AddRedis(ILiveStateBuilder, Action{RedisLiveStateOptions})"/>.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddLiveState()</c> returned.</param>
+    /// <param name="configuration">A StackExchange.Redis configuration string.</param>
+    /// <param name="configure">Sets further options; may be null.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ILiveStateBuilder AddRedis(this ILiveStateBuilder builder, string configuration, Action<RedisLiveStateOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        return builder.AddRedis(options =>
+        {
+            options.Configuration = configuration;
+            configure?.Invoke(options);
+        });
+    }
+}

@@ -1,0 +1,61 @@
+namespace LiveState.Blazor.Redis.Tests.Infrastructure;
+
+/// <summary>The servers of one app: one node in memory, or several sharing one Redis.</summary>
+internal sealed class LiveCluster : IAsyncDisposable
+{
+    private LiveCluster(IReadOnlyList<LiveNode> nodes)
+    {
+        Nodes = nodes;
+    }
+
+    public IReadOnlyList<LiveNode> Nodes { get; }
+
+    public LiveNode First => Nodes[0];
+
+    public LiveNode Last => Nodes[^1];
+
+    /// <summary>Spreads circuits over the nodes: the i-th circuit goes to node i mod n.</summary>
+    public LiveNode NodeFor(int index) => Nodes[index % Nodes.Count];
+
+    public static async Task<LiveCluster> StartInMemoryAsync() =>
+        new([await LiveNode.StartAsync("memory", "app-" + Guid.NewGuid().ToString("N")[..8], redis: null)]);
+
+    public static async Task<LiveCluster> StartRedisAsync(RedisServer redis, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null)
+    {
+        var app = application ?? "app-" + Guid.NewGuid().ToString("N")[..8];
+        var started = new List<LiveNode>();
+        for (var i = 0; i < nodes; i++)
+        {
+            started.Add(await LiveNode.StartAsync($"s{i + 1}", app, options =>
+            {
+                options.Configuration = redis.EndPoint;
+                configure?.Invoke(options);
+            }));
+        }
+
+        return new LiveCluster(started);
+    }
+
+    /// <summary>Waits until every node's presence counts <paramref name="circuits"/> circuits in total.</summary>
+    public Task WaitForPresenceAsync(int circuits) =>
+        Wait.UntilAsync(() => Nodes.All(n => n.Presence.Count == circuits), $"every node sees {circuits} circuits");
+
+    /// <summary>
+    /// A fence: a broadcast to all from the last node, awaited on every circuit. Anything a circuit was sent before
+    /// it has been delivered once the fence has.
+    /// </summary>
+    public async Task FenceAsync(IReadOnlyList<FakeCircuit> circuits)
+    {
+        var before = circuits.ToDictionary(c => c, c => c.Renders);
+        await Last.Broadcaster.BroadcastToAllAsync();
+        await Wait.UntilAsync(() => circuits.All(c => c.Renders > before[c]), "the fence reached every circuit");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+}

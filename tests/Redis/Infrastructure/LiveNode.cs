@@ -1,0 +1,102 @@
+using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Redis.Internal;
+using LiveState.Blazor.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LiveState.Blazor.Redis.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process "server": a generic host with LiveState (in memory, or on Redis with <c>AddRedis</c>), started
+/// as an app would start it. Circuits are <see cref="FakeCircuit"/>s registered with its registry.
+/// </summary>
+internal sealed class LiveNode : IAsyncDisposable
+{
+    private static int s_circuits;
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private LiveNode(string name, IHost host, ListLoggerProvider logs)
+    {
+        Name = name;
+        _host = host;
+        Logs = logs;
+    }
+
+    public string Name { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public ListLoggerProvider Logs { get; }
+
+    public CircuitRegistry LocalRegistry => Services.GetRequiredService<CircuitRegistry>();
+
+    public ILiveCircuitRegistry Presence => Services.GetRequiredService<ILiveCircuitRegistry>();
+
+    public ILiveBroadcaster Broadcaster => Services.GetRequiredService<ILiveBroadcaster>();
+
+    public ISessionGroupStateService States => Services.GetRequiredService<ISessionGroupStateService>();
+
+    public ISessionGroupStore Store => Services.GetRequiredService<ISessionGroupStore>();
+
+    public SlotCache Cache => Services.GetRequiredService<SlotCache>();
+
+    public bool IsRedis => Services.GetService<RedisConnection>() is not null;
+
+    /// <summary>Starts a node; <paramref name="redis"/> null means the in-memory backend.</summary>
+    public static async Task<LiveNode> StartAsync(string name, string application, Action<RedisLiveStateOptions>? redis, Action<LiveStateOptions>? configure = null)
+    {
+        var logs = new ListLoggerProvider();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = application, EnvironmentName = "Production" });
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        var live = builder.Services.AddLiveState(options =>
+        {
+            options.DeliveryTimeout = TimeSpan.FromSeconds(2);
+            configure?.Invoke(options);
+        });
+        if (redis is not null)
+        {
+            live.AddRedis(options =>
+            {
+                // Quick presence for tests; the defaults are 2 s and 6 s.
+                options.PresenceHeartbeatInterval = TimeSpan.FromMilliseconds(200);
+                options.PresenceTimeout = TimeSpan.FromSeconds(3);
+                redis(options);
+            });
+        }
+
+        var host = builder.Build();
+        await host.StartAsync();
+        return new LiveNode(name, host, logs);
+    }
+
+    public FakeCircuit Open(LiveIdentity identity, Action<FakeCircuit>? onRender = null, string? id = null) =>
+        new(this, id ?? $"{Name}-c{Interlocked.Increment(ref s_circuits)}", identity, onRender);
+
+    /// <summary>Stops as a host stops: this node tells the others it is leaving.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _host.StopAsync();
+        }
+    }
+
+    /// <summary>Dies without a word: services are torn down, nothing is said to the others.</summary>
+    public async Task CrashAsync()
+    {
+        _stopped = true;
+        await ((IAsyncDisposable)_host).DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await ((IAsyncDisposable)_host).DisposeAsync();
+    }
+
+    public override string ToString() => Name;
+}
