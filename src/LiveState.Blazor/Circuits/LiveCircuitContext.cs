@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.State;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +16,11 @@ internal sealed class LiveCircuitContext
     private readonly IServiceProvider _services;
     private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public LiveCircuitContext(CircuitRegistry registry, ILiveCircuitRegistry presence, SessionGroupStateService service, ILiveIdentityResolver resolver, IServiceProvider services)
+    private readonly LiveStateMetrics _metrics;
+
+    public LiveCircuitContext(CircuitRegistry registry, ILiveCircuitRegistry presence, SessionGroupStateService service, ILiveIdentityResolver resolver, LiveStateMetrics metrics, IServiceProvider services)
     {
+        _metrics = metrics;
         _registry = registry;
         _presence = presence;
         _service = service;
@@ -38,13 +42,23 @@ internal sealed class LiveCircuitContext
         }
 
         var circuit = _registry.Register(circuitId, identity);
+        _metrics.CircuitOpened();
         Circuit = circuit;
         State = new SessionGroupState(_service, _presence, circuit);
         _attached.TrySetResult();
         return circuit;
     }
 
-    public LiveCircuit? Detach() => Circuit is null ? null : _registry.Unregister(Circuit.Id);
+    public LiveCircuit? Detach()
+    {
+        if (Circuit is null || _registry.Unregister(Circuit.Id) is not { } removed)
+        {
+            return null;
+        }
+
+        _metrics.CircuitClosed();
+        return removed;
+    }
 
     /// <summary>Resolves the identity of the current principal (prerendering, or a circuit LiveState did not see open).</summary>
     public async ValueTask<LiveIdentity> ResolveIdentityAsync(CancellationToken cancellationToken = default)

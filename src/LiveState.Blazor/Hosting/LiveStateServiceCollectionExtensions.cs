@@ -1,6 +1,7 @@
 using LiveState.Blazor;
 using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.Identity;
 using LiveState.Blazor.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -40,6 +41,8 @@ public static class LiveStateServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BrowserIdCookie>();
 
+        services.AddMetrics();
+        services.TryAddSingleton<LiveStateMetrics>();
         services.TryAddSingleton<CircuitRegistry>();
         services.TryAddSingleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<CircuitRegistry>());
         services.TryAddSingleton<Broadcaster>();

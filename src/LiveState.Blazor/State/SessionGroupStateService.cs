@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using LiveState.Blazor.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace LiveState.Blazor.State;
@@ -10,11 +12,14 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
     private readonly ILiveBroadcaster _broadcaster;
     private readonly IOptionsMonitor<LiveStateOptions> _options;
 
-    public SessionGroupStateService(ISessionGroupStore store, ILiveBroadcaster broadcaster, IOptionsMonitor<LiveStateOptions> options, SlotCache cache)
+    private readonly LiveStateMetrics _metrics;
+
+    public SessionGroupStateService(ISessionGroupStore store, ILiveBroadcaster broadcaster, IOptionsMonitor<LiveStateOptions> options, SlotCache cache, LiveStateMetrics metrics)
     {
         _store = store;
         _broadcaster = broadcaster;
         _options = options;
+        _metrics = metrics;
         Cache = cache;
     }
 
@@ -80,8 +85,30 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
     internal async ValueTask<T> ApplyAsync<T>(string groupId, Func<T?, T> update, CancellationToken cancellationToken) where T : class, new()
     {
         ArgumentException.ThrowIfNullOrEmpty(groupId);
-        var slot = await _store.UpdateAsync(groupId, SlotKey<T>.Value, update, cancellationToken).ConfigureAwait(false);
-        Cache.Offer(groupId, SlotKey<T>.Value, slot);
+        var key = SlotKey<T>.Value;
+        using var activity = LiveStateActivity.Source.StartActivity("LiveState update");
+        if (activity is not null)
+        {
+            activity.SetTag("livestate.group", LiveStateActivity.GroupTag(groupId));
+            activity.SetTag("livestate.slot", key);
+        }
+
+        var started = _metrics.UpdateDurationEnabled ? Stopwatch.GetTimestamp() : 0;
+        SessionGroupSlot<T> slot;
+        try
+        {
+            slot = await _store.UpdateAsync(groupId, key, update, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Updated(started, ex.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+
+        _metrics.Updated(started, errorType: null);
+        activity?.SetTag("livestate.slot.version", slot.Version);
+        Cache.Offer(groupId, key, slot);
 
         // The update is applied; the caller's token no longer cancels telling the group about it.
         await _broadcaster.BroadcastToGroupAsync(groupId, cancellationToken: CancellationToken.None).ConfigureAwait(false);

@@ -62,6 +62,7 @@ public sealed class CascadingSessionGroupStateTests : IDisposable
             _server.Presence,
             _server.Services.GetRequiredService<LiveState.Blazor.State.SessionGroupStateService>(),
             _server.Services.GetRequiredService<ILiveIdentityResolver>(),
+            _server.Services.GetRequiredService<LiveState.Blazor.Diagnostics.LiveStateMetrics>(),
             sp));
         await _server.States.UpdateAsync<Counter>("browser:pre", c => c.Value = 5);
 

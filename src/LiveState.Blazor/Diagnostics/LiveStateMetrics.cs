@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LiveState.Blazor.Diagnostics;
+
+/// <summary>
+/// LiveState's instruments, on one <see cref="Meter"/> named <c>LiveState.Blazor</c> created through
+/// <see cref="IMeterFactory"/>, named and measured in the style of ASP.NET Core's own.
+/// </summary>
+internal sealed class LiveStateMetrics
+{
+    public const string MeterName = "LiveState.Blazor";
+
+    private readonly UpDownCounter<long> _activeCircuits;
+    private readonly Counter<long> _broadcasts;
+    private readonly Counter<long> _circuitsReached;
+    private readonly Counter<long> _deliveryFailures;
+    private readonly Histogram<double> _broadcastDuration;
+    private readonly Counter<long> _updates;
+    private readonly Histogram<double> _updateDuration;
+    private readonly Counter<long> _updateConflicts;
+    private readonly Counter<long> _updateRetries;
+
+    public LiveStateMetrics(IMeterFactory meterFactory, Circuits.CircuitRegistry registry)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _activeCircuits = meter.CreateUpDownCounter<long>(
+            "livestate.circuits.active_circuits", unit: "{circuits}", description: "Number of live circuits registered on this server.");
+        meter.CreateObservableUpDownCounter(
+            "livestate.groups.active_groups", () => (long)registry.GroupBucketCount, unit: "{groups}", description: "Number of session groups with at least one live circuit on this server.");
+        _broadcasts = meter.CreateCounter<long>(
+            "livestate.broadcasts", unit: "{broadcasts}", description: "Number of broadcasts, by target kind.");
+        _circuitsReached = meter.CreateCounter<long>(
+            "livestate.broadcast.circuits_reached", unit: "{circuits}", description: "Number of circuits broadcasts reached, by target kind.");
+        _deliveryFailures = meter.CreateCounter<long>(
+            "livestate.broadcast.delivery_failures", unit: "{deliveries}", description: "Number of deliveries to a circuit that failed or timed out.");
+        _broadcastDuration = meter.CreateHistogram(
+            "livestate.broadcast.duration", unit: "s", description: "Time from a broadcast's start until every matching circuit rendered or timed out.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] });
+        _updates = meter.CreateCounter<long>(
+            "livestate.state.updates", unit: "{updates}", description: "Number of session group state updates.");
+        _updateDuration = meter.CreateHistogram(
+            "livestate.state.update.duration", unit: "s", description: "Time to apply a state update in the store.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1] });
+        _updateConflicts = meter.CreateCounter<long>(
+            "livestate.store.update_conflicts", unit: "{conflicts}", description: "Number of compare-and-set conflicts a distributed store met.");
+        _updateRetries = meter.CreateCounter<long>(
+            "livestate.store.update_retries", unit: "{retries}", description: "Number of update attempts a distributed store repeated after a conflict.");
+    }
+
+    public void CircuitOpened()
+    {
+        if (_activeCircuits.Enabled)
+        {
+            _activeCircuits.Add(1);
+        }
+    }
+
+    public void CircuitClosed()
+    {
+        if (_activeCircuits.Enabled)
+        {
+            _activeCircuits.Add(-1);
+        }
+    }
+
+    public void Broadcast(string target, int reached, long startTimestamp)
+    {
+        var tag = new KeyValuePair<string, object?>("livestate.broadcast.target", target);
+        if (_broadcasts.Enabled)
+        {
+            _broadcasts.Add(1, tag);
+        }
+
+        if (_circuitsReached.Enabled)
+        {
+            _circuitsReached.Add(reached, tag);
+        }
+
+        if (_broadcastDuration.Enabled && startTimestamp != 0)
+        {
+            _broadcastDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tag);
+        }
+    }
+
+    public void DeliveryFailed(string errorType)
+    {
+        if (_deliveryFailures.Enabled)
+        {
+            _deliveryFailures.Add(1, new KeyValuePair<string, object?>("error.type", errorType));
+        }
+    }
+
+    public bool BroadcastDurationEnabled => _broadcastDuration.Enabled;
+
+    public void Updated(long startTimestamp, string? errorType)
+    {
+        var tags = new TagList();
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        if (_updates.Enabled)
+        {
+            _updates.Add(1, tags);
+        }
+
+        if (_updateDuration.Enabled && startTimestamp != 0)
+        {
+            _updateDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+        }
+    }
+
+    public bool UpdateDurationEnabled => _updateDuration.Enabled;
+
+    /// <summary>For distributed stores: a compare-and-set lost to a concurrent writer; <paramref name="retrying"/> when the update is attempted again.</summary>
+    public void UpdateConflict(bool retrying)
+    {
+        if (_updateConflicts.Enabled)
+        {
+            _updateConflicts.Add(1);
+        }
+
+        if (retrying && _updateRetries.Enabled)
+        {
+            _updateRetries.Add(1);
+        }
+    }
+}
+
+/// <summary>LiveState's <see cref="ActivitySource"/>: a span per broadcast and per state update.</summary>
+internal static class LiveStateActivity
+{
+    public const string SourceName = "LiveState.Blazor";
+
+    public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>A group id safe for telemetry: a browser group shows only the start of its id.</summary>
+    public static string GroupTag(string groupId) => LiveIdentity.Redact(groupId);
+}
