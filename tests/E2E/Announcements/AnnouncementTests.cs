@@ -1,0 +1,101 @@
+using LiveState.Blazor.E2E.Tests.Infrastructure;
+
+namespace LiveState.Blazor.E2E.Tests.Announcements;
+
+public sealed class AnnouncementTests(E2EFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public Task AnAnnouncementToChosenUsersReachesOnlyTheirTabs() => RunAsync(async session =>
+    {
+        var admin = await session.SignedInAsync("admin", "admin");
+        var aliceLaptop = await session.SignedInAsync("alice");
+        var alicePhone = await session.SignedInAsync("alice");
+        var carol = await session.SignedInAsync("carol");
+        var bob = await session.SignedInAsync("bob");
+        var anonymous = await session.OpenAsync(await session.NewBrowserAsync("anonymous"));
+        var text = Unique("Standup moved to 10:30");
+
+        await SendAsync(admin, text, "audience-users", async form =>
+        {
+            await form.GetByTestId("recipient-alice").CheckAsync();
+            await form.GetByTestId("recipient-bob").CheckAsync();
+        });
+
+        await aliceLaptop.ExpectAnnouncementAsync(text);
+        await alicePhone.ExpectAnnouncementAsync(text);
+        await bob.ExpectAnnouncementAsync(text);
+        await ExpectNeverShownAsync(text, carol, anonymous, admin);
+    });
+
+    [Fact]
+    public Task AnAnnouncementToEveryoneReachesAllTabs() => RunAsync(async session =>
+    {
+        var admin = await session.SignedInAsync("admin", "admin");
+        var alice = await session.SignedInAsync("alice");
+        var bobTeamPage = await session.SignedInAsync("bob", "team");
+        var anonymousBrowser = await session.NewBrowserAsync("anonymous");
+        var anonymousFirst = await session.OpenAsync(anonymousBrowser);
+        var anonymousSecond = await session.OpenAsync(anonymousBrowser);
+        var text = Unique("The office closes at 5 today");
+
+        await SendAsync(admin, text, "audience-everyone");
+
+        foreach (var tab in new[] { admin, alice, bobTeamPage, anonymousFirst, anonymousSecond })
+        {
+            await tab.ExpectAnnouncementAsync(text);
+        }
+
+        // Someone who arrives later sees it too: it is state, not a one-off message.
+        var latecomer = await session.OpenAsync(await session.NewBrowserAsync("latecomer"));
+        await latecomer.ExpectAnnouncementAsync(text);
+    });
+
+    [Fact]
+    public Task AnAnnouncementToAGroupReachesOnlyThatGroup() => RunAsync(async session =>
+    {
+        var admin = await session.SignedInAsync("admin", "admin");
+        var alice = await session.SignedInAsync("alice");
+        var carol = await session.SignedInAsync("carol", "team");
+        var bob = await session.SignedInAsync("bob");
+        var anonymous = await session.OpenAsync(await session.NewBrowserAsync("anonymous"));
+        var text = Unique("Rockets: demo at 3pm");
+
+        await SendAsync(admin, text, "audience-group", form => form.GetByTestId("recipient-group").SelectOptionAsync("team:rockets"));
+
+        await alice.ExpectAnnouncementAsync(text);
+        await carol.ExpectAnnouncementAsync(text);
+        await ExpectNeverShownAsync(text, bob, anonymous, admin);
+    });
+
+    private static async Task SendAsync(TodoPage admin, string text, string audience, Func<ILocator, Task>? chooseRecipients = null)
+    {
+        var form = admin.Page.GetByTestId("announce-form");
+        await form.GetByTestId("announce-text").FillAsync(text);
+        await form.GetByTestId(audience).CheckAsync();
+        if (chooseRecipients is not null)
+        {
+            await chooseRecipients(form);
+        }
+
+        await form.GetByTestId("announce-send").ClickAsync();
+        await Expect(admin.Page.GetByTestId("announce-status")).ToContainTextAsync("reached");
+    }
+
+    /// <summary>
+    /// Not shown now (the send has completed, so every live render already happened) and not after a reload
+    /// either: the tab neither got the broadcast nor may read the announcement from the shared board.
+    /// </summary>
+    private static async Task ExpectNeverShownAsync(string text, params TodoPage[] tabs)
+    {
+        foreach (var tab in tabs)
+        {
+            await tab.ExpectNoAnnouncementAsync(text);
+        }
+
+        foreach (var tab in tabs)
+        {
+            await tab.ReloadAsync();
+            await tab.ExpectNoAnnouncementAsync(text);
+        }
+    }
+}
