@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LiveState.Blazor.State;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -16,15 +17,18 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
     // Past this many conflicts in a row, back off a little so a crowd of writers on one slot takes turns.
     private const int ConflictsBeforeBackoff = 4;
 
+    private readonly SlotWriters _writers = new();
     private readonly RedisSlots _slots;
     private readonly SlotCacheSync _sync;
+    private readonly SlotCache _cache;
     private readonly RedisConnection _connection;
     private readonly ILogger _logger;
 
-    public RedisSessionGroupStore(RedisSlots slots, SlotCacheSync sync, RedisConnection connection, ILogger<RedisSessionGroupStore> logger)
+    public RedisSessionGroupStore(RedisSlots slots, SlotCacheSync sync, SlotCache cache, RedisConnection connection, ILogger<RedisSessionGroupStore> logger)
     {
         _slots = slots;
         _sync = sync;
+        _cache = cache;
         _connection = connection;
         _logger = logger;
     }
@@ -49,9 +53,17 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         ArgumentException.ThrowIfNullOrEmpty(slotKey);
         ArgumentNullException.ThrowIfNull(update);
         cancellationToken.ThrowIfCancellationRequested();
+        SlotWriters.Gate? gate = null;
+        var stored = false;
         try
         {
-            var current = await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+            gate = await _writers.EnterAsync(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+
+            // Start from the newest snapshot this server knows (the last write here, or what its circuits render);
+            // if another server wrote since, the compare-and-set answers with theirs. Read only when nothing is known.
+            var current = gate.LastKnown as SessionGroupSlot<T>
+                ?? (_cache.TryGet<T>(groupId, slotKey, out var cached) ? cached : null)
+                ?? await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
             for (var conflicts = 0; ; conflicts++)
             {
                 // The caller's token cancels only before a write is sent: once sent, it is awaited to its answer.
@@ -60,12 +72,16 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
                 var (applied, version, newer) = await _slots.CompareAndSetAsync(groupId, slotKey, current?.Version ?? 0, value).ConfigureAwait(false);
                 if (applied)
                 {
-                    return new SessionGroupSlot<T>(value, version);
+                    var slot = new SessionGroupSlot<T>(value, version);
+                    gate.LastKnown = slot;
+                    stored = true;
+                    return slot;
                 }
 
                 current = newer;
                 if (conflicts >= ConflictsBeforeBackoff)
                 {
+                    // Servers taking turns on a hot slot: a short random pause breaks the lockstep.
                     await Task.Delay(Random.Shared.Next(1, Math.Min(conflicts, 10) + 1), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -74,6 +90,19 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         {
             Log.UpdateUnavailable(_logger, slotKey, LiveIdentity.Redact(groupId), ex.Message);
             throw Unavailable($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' was not updated: Redis is unavailable. (If Redis failed while answering, the update may still have been applied.)", ex);
+        }
+        finally
+        {
+            if (gate is not null)
+            {
+                if (!stored)
+                {
+                    // Whatever failed, the next writer reads the slot afresh.
+                    gate.LastKnown = null;
+                }
+
+                _writers.Exit(gate);
+            }
         }
     }
 

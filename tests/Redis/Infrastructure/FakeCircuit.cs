@@ -10,6 +10,7 @@ internal sealed class FakeCircuit : ILiveRenderTarget
 {
     private readonly LiveNode _node;
     private readonly Action<FakeCircuit>? _onRender;
+    private readonly Lock _dispatcher = new();
     private int _renders;
 
     public FakeCircuit(LiveNode node, string id, LiveIdentity identity, Action<FakeCircuit>? onRender)
@@ -34,9 +35,14 @@ internal sealed class FakeCircuit : ILiveRenderTarget
 
     public Task RenderAsync(LiveCircuit circuit)
     {
-        circuit.RenderStarting();
-        _onRender?.Invoke(this);
-        Interlocked.Increment(ref _renders);
+        // One render at a time, as a circuit's dispatcher runs them.
+        lock (_dispatcher)
+        {
+            circuit.RenderStarting();
+            _onRender?.Invoke(this);
+            Interlocked.Increment(ref _renders);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,210 @@
+using LiveState.Blazor.Identity;
+using LiveState.Blazor.Redis.Internal;
+using LiveState.Blazor.Redis.Tests.Infrastructure;
+using LiveState.Blazor.State;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveState.Blazor.Redis.Tests;
+
+/// <summary>Two (or three) in-process servers of one app sharing a real redis-server.</summary>
+[Collection("redis")]
+public sealed class ClusterTests(RedisFixture redis)
+{
+    private static string NewGroup() => "group-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task TwoServersTimesEightTasksTimesAThousandIncrementsEndAtExactlySixteenThousand()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2);
+        var group = NewGroup();
+        var tasks = new List<Task>();
+        foreach (var node in cluster.Nodes)
+        {
+            for (var t = 0; t < 8; t++)
+            {
+                tasks.Add(Task.Run(async () =>
+                {
+                    for (var i = 0; i < 1_000; i++)
+                    {
+                        await node.States.UpdateAsync<Counter>(group, c => c.Value++);
+                    }
+                }));
+            }
+        }
+
+        await Task.WhenAll(tasks);
+        foreach (var node in cluster.Nodes)
+        {
+            Assert.Equal(16_000, (await node.States.GetAsync<Counter>(group)).Value);
+        }
+
+        Assert.Equal(16_000, (await cluster.First.Store.GetAsync<Counter>(group, "test.counter"))!.Version);
+    }
+
+    [Fact]
+    public async Task ABroadcastOnServerOneReachesTheMatchingCircuitsOnServerTwoAndNoOthers()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2);
+        var (one, two) = (cluster.First, cluster.Last);
+        var group = NewGroup();
+        var matching = new[] { two.Open(new LiveIdentity(group)), two.Open(new LiveIdentity(NewGroup(), memberships: [group])) };
+        var others = new[] { two.Open(new LiveIdentity(NewGroup())), one.Open(new LiveIdentity(NewGroup())), one.Open(new LiveIdentity(NewGroup(), "someone")) };
+        FakeCircuit[] all = [.. matching, .. others];
+        await cluster.WaitForPresenceAsync(all.Length);
+
+        var reached = await one.Broadcaster.BroadcastToGroupAsync(group);
+
+        await Wait.UntilAsync(() => matching.All(c => c.Renders == 1), "both matching circuits on server 2 rendered");
+        await cluster.FenceAsync(all);
+        Assert.All(matching, c => Assert.Equal(2, c.Renders));
+        Assert.All(others, c => Assert.Equal(1, c.Renders));
+        Assert.Equal(2, reached);
+    }
+
+    [Fact]
+    public async Task ADeadServersCircuitsLeavePresenceWithinItsTimeout()
+    {
+        static void Quick(RedisLiveStateOptions options)
+        {
+            options.PresenceHeartbeatInterval = TimeSpan.FromMilliseconds(100);
+            options.PresenceTimeout = TimeSpan.FromMilliseconds(600);
+        }
+
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2, Quick);
+        var (survivor, doomed) = (cluster.First, cluster.Last);
+        var group = NewGroup();
+        var watcher = survivor.Open(new LiveIdentity(group));
+        doomed.Open(new LiveIdentity(group));
+        doomed.Open(new LiveIdentity(group, "ghost"));
+        await cluster.WaitForPresenceAsync(3);
+        Assert.Equal(3, survivor.Presence.CountGroup(group));
+        var rendersBefore = watcher.Renders;
+
+        // No farewell, no cleanup: the heartbeat just stops.
+        await doomed.CrashAsync();
+
+        await Wait.UntilAsync(() => survivor.Presence.CountGroup(group) == 1, "the dead server's circuits left presence", TimeSpan.FromSeconds(5));
+        Assert.Empty(survivor.Presence.GetCircuitsOfUser("ghost"));
+        Assert.DoesNotContain("ghost", survivor.Presence.GetOnlineUsers());
+
+        // The survivor's own circuits of that group re-render, so their presence counts follow.
+        await Wait.UntilAsync(() => watcher.Renders > rendersBefore, "the group re-rendered with its new count");
+        Assert.True(survivor.Logs.Has(131), "the expiry is logged");
+    }
+
+    [Fact]
+    public async Task AServerThatStopsTakesItsCircuitsOutOfPresenceAtOnce()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2, o => o.PresenceTimeout = TimeSpan.FromMinutes(1));
+        var group = NewGroup();
+        cluster.Last.Open(new LiveIdentity(group));
+        await cluster.WaitForPresenceAsync(1);
+
+        await cluster.Last.StopAsync();
+
+        // The timeout is a minute: only its farewell can explain this.
+        await Wait.UntilAsync(() => cluster.First.Presence.CountGroup(group) == 0, "the stopped server's circuits left presence", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task SessionGroupStateCountsTheGroupsCircuitsOnEveryServer()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2);
+        var group = NewGroup();
+        var here = cluster.First.Open(new LiveIdentity(group));
+        cluster.Last.Open(new LiveIdentity(group));
+        cluster.Last.Open(new LiveIdentity(group));
+        await cluster.WaitForPresenceAsync(3);
+
+        var state = new SessionGroupState(cluster.First.Services.GetRequiredService<SessionGroupStateService>(), cluster.First.Presence, here.Entry);
+
+        Assert.Equal(3, state.CircuitCount);
+        Assert.Equal(3, state.Circuits.Count);
+    }
+
+    [Fact]
+    public async Task ABrowserCookieSealedByOneServerUnsealsOnEveryServerOfTheAppOnly()
+    {
+        var app = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2, application: app);
+        await using var otherApp = await LiveCluster.StartRedisAsync(redis.Server, nodes: 1);
+        var browserId = BrowserIdCookie.NewId();
+
+        var cookie = cluster.First.Services.GetRequiredService<BrowserIdCookie>().Seal(browserId);
+
+        Assert.Equal(browserId, cluster.Last.Services.GetRequiredService<BrowserIdCookie>().TryUnseal(cookie));
+        Assert.Null(otherApp.First.Services.GetRequiredService<BrowserIdCookie>().TryUnseal(cookie));
+    }
+
+    [Fact]
+    public async Task TwoAppsOnOneRedisDoNotSeeEachOther()
+    {
+        await using var blue = await LiveCluster.StartRedisAsync(redis.Server, nodes: 1);
+        await using var green = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2);
+        const string Group = "shared-name";
+        var greenCircuit = green.First.Open(new LiveIdentity(Group));
+        var blueCircuit = blue.First.Open(new LiveIdentity(Group));
+        await green.WaitForPresenceAsync(1);
+
+        await blue.First.States.UpdateAsync<Counter>(Group, c => c.Value = 42);
+        await blue.First.Broadcaster.BroadcastToAllAsync();
+        await blue.First.Broadcaster.BroadcastToGroupAsync(Group);
+
+        // Green's servers talk over green's channel: once green's second server hears green's first, anything blue
+        // published before would have arrived too (one subscriber connection, in publish order).
+        var received = green.Last.Services.GetRequiredService<BackplaneSubscriber>();
+        var before = received.Received;
+        await green.First.Broadcaster.BroadcastToAllAsync();
+        await Wait.UntilAsync(() => received.Received > before, "green's second server heard green's first");
+
+        Assert.Equal(1, received.Received - before);
+        Assert.Equal(1, greenCircuit.Renders);
+        Assert.Equal(0, (await green.Last.States.GetAsync<Counter>(Group)).Value);
+        Assert.Equal(42, (await blue.First.States.GetAsync<Counter>(Group)).Value);
+        Assert.Equal(1, green.Last.Presence.CountGroup(Group));
+        Assert.Equal(1, blue.First.Presence.CountGroup(Group));
+        Assert.Equal(3, blueCircuit.Renders);
+
+        var greenGroups = new List<string>();
+        await foreach (var group in green.First.States.ListGroupsAsync())
+        {
+            greenGroups.Add(group);
+        }
+
+        Assert.DoesNotContain(Group, greenGroups);
+    }
+
+    [Fact]
+    public async Task AGroupsCachedStateIsDroppedWhenItsLastCircuitHereCloses()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 1);
+        var node = cluster.First;
+        var group = NewGroup();
+        await node.States.UpdateAsync<Counter>(group, c => c.Value = 5);
+        var first = node.Open(new LiveIdentity(group));
+        var second = node.Open(new LiveIdentity(group));
+
+        await Wait.UntilAsync(() => node.States.Get<Counter>(group).Value == 5, "the render cache loaded the group");
+        Assert.True(node.Cache.TryGet<Counter>(group, "test.counter", out _));
+
+        first.Close();
+        Assert.True(node.Cache.TryGet<Counter>(group, "test.counter", out _));
+        second.Close();
+        Assert.False(node.Cache.TryGet<Counter>(group, "test.counter", out _));
+    }
+
+    [Fact]
+    public async Task StateReadHereForAGroupWithoutCircuitsHereIsSweptFromTheCache()
+    {
+        var app = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await using var node = await LiveNode.StartAsync("s1", app, o => o.Configuration = redis.Server.EndPoint, o => o.IdleGroupScanInterval = TimeSpan.FromMilliseconds(100));
+        var group = NewGroup();
+        await node.States.UpdateAsync<Counter>(group, c => c.Value = 9);
+
+        // An admin page reading someone else's group: cached, though no circuit of that group is here.
+        await Wait.UntilAsync(() => node.States.Get<Counter>(group).Value == 9, "the render cache loaded the group");
+        var sync = node.Services.GetRequiredService<SlotCacheSync>();
+
+        await Wait.UntilAsync(() => !node.Cache.TryGet<Counter>(group, "test.counter", out _) && sync.TrackedGroupCount == 0, "the sweep dropped the idle group");
+    }
+}
