@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LiveState.Blazor.E2E.Tests.Infrastructure;
 
 namespace LiveState.Blazor.E2E.Tests.Accounts;
@@ -70,6 +71,23 @@ public sealed class SignInTests(E2EFixture fixture) : BrowserTest(fixture)
         await Expect(tab.Identity).ToHaveTextAsync("Anonymous");
         await tab.GotoAsync();
         await Expect(tab.Identity).ToHaveTextAsync("Anonymous");
+    });
+
+    [Fact]
+    public Task SigningInFromAProtectedPageReturnsToIt() => RunAsync(async session =>
+    {
+        var page = await (await session.NewBrowserAsync("browser")).NewPageAsync();
+        await page.GotoAsync("team");
+        await Expect(page).ToHaveURLAsync(new Regex("/login\\?ReturnUrl=%2Fteam$", RegexOptions.IgnoreCase));
+
+        var tab = new TodoPage(page);
+        await page.GetByTestId("login-user").FillAsync("carol");
+        await page.GetByTestId("login-password").FillAsync("carol-demo");
+        await page.GetByTestId("login-submit").ClickAsync();
+
+        await Expect(page.GetByTestId("team-name")).ToHaveTextAsync("Team rockets");
+        await tab.WaitUntilInteractiveAsync();
+        await Expect(tab.Identity).ToHaveAttributeAsync("data-user", "carol");
     });
 
     [Fact]

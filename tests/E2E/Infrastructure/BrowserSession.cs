@@ -42,17 +42,16 @@ public sealed class BrowserSession : IAsyncDisposable
         return todo;
     }
 
-    /// <summary>A new browser signed in as <paramref name="user"/>, with one tab open on <paramref name="path"/>.</summary>
+    /// <summary>
+    /// A new browser (another device) on which <paramref name="user"/> is signed in, with one tab open on
+    /// <paramref name="path"/>. It has the user's sign-in cookie and its own browser cookie, as a real second device would.
+    /// </summary>
     public async Task<TodoPage> SignedInAsync(string user, string path = "")
     {
         var browser = await NewBrowserAsync(user);
-        var tab = new TodoPage(await browser.NewPageAsync());
-        await tab.SignInAsync(user);
-        if (path.Length > 0)
-        {
-            await tab.GotoAsync(path);
-        }
-
+        await browser.AddCookiesAsync([await _fixture.GetSignInCookieAsync(user)]);
+        var tab = await OpenAsync(browser, path);
+        await Expect(tab.Identity).ToHaveAttributeAsync("data-user", user);
         return tab;
     }
 

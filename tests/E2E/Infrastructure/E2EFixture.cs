@@ -6,6 +6,11 @@ public sealed class E2EFixture : IAsyncLifetime
     // Playwright cannot download its own browsers here: drive the distribution's Chromium.
     private const string DefaultChromium = "/usr/bin/chromium";
 
+    // The sample's cookie authentication cookie (Program.cs).
+    private const string AuthCookieName = ".TodoApp.Auth";
+
+    private readonly Dictionary<string, Cookie> _signIns = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signInGate = new(1, 1);
     private IPlaywright? _playwright;
 
     public TodoAppServer Server { get; } = new();
@@ -41,6 +46,34 @@ public sealed class E2EFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// The authentication cookie of <paramref name="user"/>, got once per run by signing in through the login form.
+    /// A new browser context given this cookie (and no other) is another device on which the user is signed in.
+    /// </summary>
+    public async Task<Cookie> GetSignInCookieAsync(string user)
+    {
+        await _signInGate.WaitAsync();
+        try
+        {
+            if (!_signIns.TryGetValue(user, out var cookie))
+            {
+                await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString() });
+                var tab = new TodoPage(await context.NewPageAsync());
+                await tab.SignInAsync(user);
+                var cookies = await context.CookiesAsync([Server.BaseAddress.ToString()]);
+                var auth = cookies.Single(c => c.Name == AuthCookieName);
+                cookie = new Cookie { Name = auth.Name, Value = auth.Value, Url = Server.BaseAddress.ToString(), HttpOnly = true, SameSite = auth.SameSite };
+                _signIns[user] = cookie;
+            }
+
+            return cookie;
+        }
+        finally
+        {
+            _signInGate.Release();
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -49,6 +82,7 @@ public sealed class E2EFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        _signInGate.Dispose();
         await Server.DisposeAsync();
     }
 }

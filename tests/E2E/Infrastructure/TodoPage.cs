@@ -37,7 +37,7 @@ public sealed class TodoPage(IPage page)
     /// Before that, the page is only prerendered HTML.
     /// </summary>
     public Task WaitUntilInteractiveAsync() =>
-        Expect(Page.Locator(".shell[data-interactive=true]")).ToBeAttachedAsync();
+        Page.Locator(".shell[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
     public async Task AddAsync(string title)
     {
@@ -70,7 +70,7 @@ public sealed class TodoPage(IPage page)
     /// <summary>Signs in through the login form (an HTTP form post) and waits for the new, signed-in circuit.</summary>
     public async Task SignInAsync(string user)
     {
-        // The form is plain HTML posted by the browser: it works before the login page's circuit is up.
+        // The login page is static HTML with a plain form: there is no circuit to wait for.
         await Page.GotoAsync("login");
 
         await Page.GetByTestId("login-user").FillAsync(user);
