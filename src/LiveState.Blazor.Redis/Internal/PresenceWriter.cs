@@ -138,6 +138,7 @@ internal sealed class PresenceWriter : IAsyncDisposable
             var message = new BackplaneMessage { Server = _server.Id, Kind = MessageKind.Leave }.ToUtf8();
             await database.ScriptEvaluateAsync(LeaveScript, [_names.Presence(_server.Id)], [_names.Events.ToString(), message])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
+            await database.SetRemoveAsync(_names.Servers, _server.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex) || ex is OperationCanceledException)
         {
@@ -252,6 +253,9 @@ internal sealed class PresenceWriter : IAsyncDisposable
                 }
 
                 await WriteChangesAsync(database, entries, snapshot: true).ConfigureAwait(false);
+
+                // How servers that start or catch up find this one.
+                await database.SetAddAsync(_names.Servers, _server.Id).ConfigureAwait(false);
                 _stale = false;
             }
         }

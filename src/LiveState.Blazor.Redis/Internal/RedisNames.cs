@@ -7,7 +7,9 @@ namespace LiveState.Blazor.Redis.Internal;
 /// <summary>
 /// Where LiveState keeps things in Redis, all under the app's prefixes:
 /// <c>{key}group:{groupId}</c> (a hash of the group's slots), <c>{key}presence:{serverId}</c> (a hash of one
-/// server's circuits), <c>{key}dataprotection-keys</c> (a list), and one pub/sub channel <c>{channel}events</c>.
+/// server's circuits), <c>{key}servers</c> (a set of the server ids that may have presence),
+/// <c>{key}dataprotection-keys</c> (a list), and one pub/sub channel <c>{channel}events</c>. No script touches two
+/// keys, so the layout also works on Redis Cluster.
 /// </summary>
 internal sealed class RedisNames
 {
@@ -27,7 +29,7 @@ internal sealed class RedisNames
         _groupPrefix = keyPrefix + GroupSegment;
         _presencePrefix = keyPrefix + PresenceSegment;
         GroupPattern = Escape(_groupPrefix) + "*";
-        PresencePattern = Escape(_presencePrefix) + "*";
+        Servers = keyPrefix + "servers";
         DataProtectionKeys = keyPrefix + "dataprotection-keys";
         Events = RedisChannel.Literal(channelPrefix + "events");
     }
@@ -35,8 +37,8 @@ internal sealed class RedisNames
     /// <summary>The SCAN pattern of every group hash.</summary>
     public string GroupPattern { get; }
 
-    /// <summary>The SCAN pattern of every server's presence hash.</summary>
-    public string PresencePattern { get; }
+    /// <summary>The set of server ids that published presence (dead ones are pruned when found without a hash).</summary>
+    public RedisKey Servers { get; }
 
     public RedisKey DataProtectionKeys { get; }
 
@@ -48,8 +50,6 @@ internal sealed class RedisNames
     public string GroupIdOf(string key) => key[_groupPrefix.Length..];
 
     public RedisKey Presence(string serverId) => _presencePrefix + serverId;
-
-    public string ServerIdOf(string key) => key[_presencePrefix.Length..];
 
     /// <summary>Escapes Redis glob characters, so a prefix matches itself only.</summary>
     internal static string Escape(string literal)

@@ -104,7 +104,8 @@ internal sealed class RemotePresence
                     break;
                 case MessageKind.Presence or MessageKind.Heartbeat or MessageKind.Snapshot:
                     // New server, a snapshot, or a gap in its numbering (a message was missed): read its hash.
-                    await ResyncServerAsync(message.Server, affected = new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+                    // A server heard of for the first time needs no re-render here: its own broadcasts announce its circuits.
+                    await ResyncServerAsync(message.Server, known is null ? null : affected = new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
@@ -119,25 +120,27 @@ internal sealed class RemotePresence
     /// <summary>Reads every server's presence hash again (at start, and after this server lost Redis).</summary>
     public async Task ResyncAllAsync(CancellationToken cancellationToken = default)
     {
-        var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var found = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var server in multiplexer.GetServers())
+            foreach (var member in await database.SetMembersAsync(_names.Servers).WaitAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (server.IsReplica || !server.IsConnected)
+                var serverId = (string)member!;
+                if (serverId == _self.Id)
                 {
                     continue;
                 }
 
-                await foreach (var key in server.KeysAsync(pattern: _names.PresencePattern, pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
+                if (await ResyncServerAsync(serverId, affected: null, cancellationToken).ConfigureAwait(false))
                 {
-                    var serverId = _names.ServerIdOf(key!);
-                    if (serverId != _self.Id && found.Add(serverId))
-                    {
-                        await ResyncServerAsync(serverId, affected: null, cancellationToken).ConfigureAwait(false);
-                    }
+                    found.Add(serverId);
+                }
+                else
+                {
+                    // Its hash expired: it died without a farewell. Prune it, so the set stays as small as the cluster.
+                    await database.SetRemoveAsync(_names.Servers, serverId).WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -182,7 +185,8 @@ internal sealed class RemotePresence
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    private async Task ResyncServerAsync(string serverId, HashSet<string>? affected, CancellationToken cancellationToken)
+    /// <summary>Reads one server's presence hash; returns false when it has none (it left or died).</summary>
+    private async Task<bool> ResyncServerAsync(string serverId, HashSet<string>? affected, CancellationToken cancellationToken)
     {
         var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var fields = await database.HashGetAllAsync(_names.Presence(serverId)).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -195,7 +199,7 @@ internal sealed class RemotePresence
                 Drop(serverId, state, affected);
             }
 
-            return;
+            return false;
         }
 
         if (state is null)
@@ -233,6 +237,7 @@ internal sealed class RemotePresence
         }
 
         state.LastSeen = Now;
+        return true;
     }
 
     private void Apply(ServerState state, PresenceEntry entry, HashSet<string>? affected)
