@@ -194,17 +194,27 @@ public sealed class ClusterTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task StateReadHereForAGroupWithoutCircuitsHereIsSweptFromTheCache()
+    public async Task StateOfGroupsWithoutCircuitsHereStaysCachedUpToACapOldestLoadGoingFirst()
     {
         var app = "app-" + Guid.NewGuid().ToString("N")[..8];
-        await using var node = await LiveNode.StartAsync("s1", app, o => o.Configuration = redis.Server.EndPoint, o => o.IdleGroupScanInterval = TimeSpan.FromMilliseconds(100));
-        var group = NewGroup();
-        await node.States.UpdateAsync<Counter>(group, c => c.Value = 9);
-
-        // An admin page reading someone else's group: cached, though no circuit of that group is here.
-        await Wait.UntilAsync(() => node.States.Get<Counter>(group).Value == 9, "the render cache loaded the group");
+        await using var node = await LiveNode.StartAsync("s1", app, o => o.Configuration = redis.Server.EndPoint, o => o.IdleGroupScanInterval = TimeSpan.FromMilliseconds(50));
         var sync = node.Services.GetRequiredService<SlotCacheSync>();
+        sync.MaxGroupsWithoutCircuits = 2;
+        var groups = Enumerable.Range(0, 4).Select(_ => NewGroup()).ToArray();
 
-        await Wait.UntilAsync(() => !node.Cache.TryGet<Counter>(group, "test.counter", out _) && sync.TrackedGroupCount == 0, "the sweep dropped the idle group");
+        // Pages of other groups reading these (a shared board, an admin view): cached, though no circuit of theirs is here.
+        foreach (var group in groups)
+        {
+            await node.States.UpdateAsync<Counter>(group, c => c.Value = 9);
+            await Wait.UntilAsync(() => node.States.Get<Counter>(group).Value == 9, "the render cache loaded the group");
+        }
+
+        bool Cached(string group) => node.Cache.TryGet<Counter>(group, "test.counter", out _);
+        await Wait.UntilAsync(() => !Cached(groups[0]) && !Cached(groups[1]), "the sweep dropped the oldest loads past the cap");
+        Assert.True(Cached(groups[2]) && Cached(groups[3]), "the newest loads stay: a group in use is not blanked for its age");
+
+        // Reads that cache nothing (the async API) are not tracked for long.
+        await node.States.GetAsync<Counter>(NewGroup());
+        await Wait.UntilAsync(() => sync.TrackedGroupCount == 2, "tracking of groups with nothing cached was swept");
     }
 }

@@ -116,8 +116,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         if (_time.GetElapsedTime(lastSweep) >= scanInterval)
         {
             lastSweep = _time.GetTimestamp();
-            var idleSince = lastSweep - (long)(scanInterval.TotalSeconds * _time.TimestampFrequency);
-            _cache.Sweep(idleSince);
+            _cache.Sweep(idleSince: lastSweep - (long)(scanInterval.TotalSeconds * _time.TimestampFrequency));
         }
 
         return BeatAsync(cancellationToken);

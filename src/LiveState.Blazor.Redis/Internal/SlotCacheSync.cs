@@ -9,8 +9,8 @@ namespace LiveState.Blazor.Redis.Internal;
 /// Keeps the core's <see cref="SlotCache"/> (what renders read without waiting on Redis) true across servers, and
 /// bounded. Every slot read from Redis is tracked by group. When another server changes a group, the tracked slots
 /// that are cached are read again before the group re-renders, so its circuits show the new state at once and
-/// never flash an empty one. A group's cache is dropped when its last local circuit closes, and tracking of groups
-/// without local circuits is swept.
+/// never flash an empty one. A group's cache is dropped when its last local circuit closes; groups read here
+/// without a circuit here are swept (see <see cref="Sweep"/>).
 /// </summary>
 internal sealed class SlotCacheSync : IDisposable
 {
@@ -39,17 +39,18 @@ internal sealed class SlotCacheSync : IDisposable
     /// <summary>Reads a slot for the cache (or any reader) and remembers it, so remote changes refresh it.</summary>
     public async Task<SessionGroupSlot<T>?> ReadTrackedAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken) where T : class
     {
-        var group = _groups.GetOrAdd(groupId, static (_, now) => new TrackedGroup(now), _time.GetTimestamp());
-        group.Touch(_time.GetTimestamp());
-        group.Slots.TryAdd(slotKey, SlotRefresher<T>.Instance);
         for (var attempt = 1; ; attempt++)
         {
+            var group = _groups.GetOrAdd(groupId, static (_, now) => new TrackedGroup(now), _time.GetTimestamp());
+            group.Touch(_time.GetTimestamp());
+            group.Slots.TryAdd(slotKey, SlotRefresher<T>.Instance);
             var epoch = group.Epoch;
             var slot = await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
 
-            // A remote change that arrived while this read was in flight found nothing cached to refresh; read
-            // again, so the cache never settles on the snapshot from before it.
-            if (group.Epoch == epoch || attempt == MaxRereads)
+            // A remote change that arrived while this read was in flight found nothing cached to refresh, and a sweep
+            // meanwhile would leave what this read caches untracked: in either case read again, so the cache never
+            // settles on a snapshot that nothing will refresh.
+            if ((group.Epoch == epoch && _groups.TryGetValue(groupId, out var live) && ReferenceEquals(live, group)) || attempt == MaxRereads)
             {
                 return slot;
             }
@@ -96,20 +97,77 @@ internal sealed class SlotCacheSync : IDisposable
         return refreshed;
     }
 
-    /// <summary>Drops tracking and cache of groups with no circuit here that nobody read from Redis since <paramref name="idleSince"/>.</summary>
+    /// <summary>
+    /// The most groups without a circuit here whose state the cache keeps (read by pages of other groups: a shared
+    /// board, an admin view). Past it, the ones loaded longest ago are dropped.
+    /// </summary>
+    internal int MaxGroupsWithoutCircuits { get; set; } = 10_000;
+
+    /// <summary>
+    /// Bounds what is kept for groups without a circuit here: tracking of groups with nothing cached and no read
+    /// since <paramref name="idleSince"/> goes; cached ones go only past <see cref="MaxGroupsWithoutCircuits"/>,
+    /// oldest load first. (Renders read the cache without telling anyone, so age alone cannot say a shared group is
+    /// unused: dropping it would blank it.)
+    /// </summary>
+    /// <param name="idleSince">A <see cref="TimeProvider.GetTimestamp"/> value: reads after it keep a group tracked.</param>
+    /// <returns>How many groups were dropped.</returns>
     public int Sweep(long idleSince)
     {
         var swept = 0;
+        List<KeyValuePair<string, TrackedGroup>>? cached = null;
         foreach (var pair in _groups)
         {
-            if (pair.Value.LastRead < idleSince && _local.CountGroup(pair.Key) == 0 && _groups.TryRemove(pair))
+            if (_local.CountGroup(pair.Key) > 0)
             {
-                _cache.Forget(pair.Key);
-                swept++;
+                continue;
+            }
+
+            if (!IsCached(pair.Key, pair.Value))
+            {
+                // A read in flight caches what it reads a moment later: leave recently read groups tracked.
+                if (pair.Value.LastRead >= idleSince)
+                {
+                    continue;
+                }
+
+                if (_groups.TryRemove(pair))
+                {
+                    swept++;
+                }
+            }
+            else
+            {
+                (cached ??= []).Add(pair);
+            }
+        }
+
+        if (cached is not null && cached.Count > MaxGroupsWithoutCircuits)
+        {
+            cached.Sort(static (a, b) => a.Value.LastRead.CompareTo(b.Value.LastRead));
+            for (var i = 0; i < cached.Count - MaxGroupsWithoutCircuits; i++)
+            {
+                if (_groups.TryRemove(cached[i]))
+                {
+                    _cache.Forget(cached[i].Key);
+                    swept++;
+                }
             }
         }
 
         return swept;
+    }
+
+    private bool IsCached(string groupId, TrackedGroup group)
+    {
+        foreach (var (slotKey, refresher) in group.Slots)
+        {
+            if (refresher.IsCached(_cache, groupId, slotKey))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<bool> RefreshSlotAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken) where T : class
@@ -200,6 +258,8 @@ internal sealed class SlotCacheSync : IDisposable
     {
         /// <summary>Returns false when the whole group was dropped from the cache.</summary>
         Task<bool> RefreshAsync(SlotCacheSync sync, string groupId, string slotKey, CancellationToken cancellationToken);
+
+        bool IsCached(SlotCache cache, string groupId, string slotKey);
     }
 
     /// <summary>Remembers a slot's declared type without a closure per read.</summary>
@@ -209,5 +269,7 @@ internal sealed class SlotCacheSync : IDisposable
 
         public Task<bool> RefreshAsync(SlotCacheSync sync, string groupId, string slotKey, CancellationToken cancellationToken) =>
             sync.RefreshSlotAsync<T>(groupId, slotKey, cancellationToken);
+
+        public bool IsCached(SlotCache cache, string groupId, string slotKey) => cache.TryGet<T>(groupId, slotKey, out _);
     }
 }
