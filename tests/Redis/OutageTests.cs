@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using LiveState.Blazor.Identity;
 using LiveState.Blazor.Redis.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Redis.Tests;
 
@@ -27,6 +30,9 @@ public sealed class OutageTests(ITestOutputHelper output)
         await one.States.UpdateAsync<Counter>(Cached, c => c.Value = 7);
         one.Open(new LiveIdentity(Cached));
         await Wait.UntilAsync(() => one.States.Get<Counter>(Cached).Value == 7, "server 1 rendered the cached group");
+        var cookies = one.Services.GetRequiredService<BrowserIdCookie>();
+        var browserId = BrowserIdCookie.NewId();
+        var cookie = cookies.Seal(browserId);
         var listener = two.Open(new LiveIdentity(Listening));
         await cluster.WaitForPresenceAsync(2);
 
@@ -62,6 +68,10 @@ public sealed class OutageTests(ITestOutputHelper output)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "a refused update does not hang");
         Assert.Equal(7, one.States.Get<Counter>(Cached).Value);
         Assert.Equal(0, one.States.Get<Counter>("never-read").Value);
+
+        // Browser cookies keep working: a running server holds its Data Protection key ring.
+        Assert.Equal(browserId, cookies.TryUnseal(cookie));
+        Assert.NotNull(cookies.TryUnseal(cookies.Seal(BrowserIdCookie.NewId())));
         Assert.Equal(0, await one.Broadcaster.BroadcastToGroupAsync(Listening));
         Assert.True(one.Logs.Has(PublishFailed), "the failed broadcast is logged");
         await Wait.UntilAsync(() => one.Logs.Has(ConnectionFailed), "the lost connection is logged");
@@ -115,6 +125,9 @@ public sealed class OutageTests(ITestOutputHelper output)
         Assert.Equal(1, await early.Broadcaster.BroadcastToGroupAsync("lobby"));
         Assert.Equal(1, earlyCircuit.Renders);
         Assert.True(early.Logs.Has(NotConnectedYet), "starting without Redis is logged");
+
+        // Documented limit: Data Protection has no key ring yet, so no browser cookie can be sealed until Redis answers.
+        Assert.Throws<CryptographicException>(() => early.Services.GetRequiredService<BrowserIdCookie>().Seal(BrowserIdCookie.NewId()));
         Assert.True(early.Logs.Has(PublishFailed), "the failed broadcast is logged");
 
         await using var redis = await RedisServer.StartAsync(port: port);
