@@ -194,6 +194,23 @@ public sealed class ClusterTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task AConnectionFactoryReplacesTheConfiguration()
+    {
+        var app = "app-" + Guid.NewGuid().ToString("N")[..8];
+        var made = 0;
+        await using var node = await LiveNode.StartAsync("s1", app, o => o.ConnectionFactory = async log =>
+        {
+            Interlocked.Increment(ref made);
+            return await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Server.EndPoint, log);
+        });
+
+        await node.States.UpdateAsync<Counter>("g", c => c.Value = 3);
+
+        Assert.Equal(3, (await node.States.GetAsync<Counter>("g")).Value);
+        Assert.Equal(1, made);
+    }
+
+    [Fact]
     public async Task StateOfGroupsWithoutCircuitsHereStaysCachedUpToACapOldestLoadGoingFirst()
     {
         var app = "app-" + Guid.NewGuid().ToString("N")[..8];
