@@ -8,9 +8,10 @@ public sealed class SignInTests(E2EFixture fixture) : BrowserTest(fixture)
     [Fact]
     public Task AliceSharesHerListAcrossDevicesAndBobSeesNoneOfIt() => RunAsync(async session =>
     {
-        var laptop = await session.SignedInAsync("alice");
-        var phone = await session.SignedInAsync("alice");
-        var bob = await session.SignedInAsync("bob");
+        var (laptop, phone, bob) = await Tabs.AllAsync(
+            session.SignedInAsync("alice"),
+            session.SignedInAsync("alice"),
+            session.SignedInAsync("bob"));
         var errand = Unique("Alice's errand");
         var chore = Unique("Alice's chore");
 

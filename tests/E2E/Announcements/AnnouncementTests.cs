@@ -7,12 +7,14 @@ public sealed class AnnouncementTests(E2EFixture fixture) : BrowserTest(fixture)
     [Fact]
     public Task AnAnnouncementToChosenUsersReachesOnlyTheirTabs() => RunAsync(async session =>
     {
-        var admin = await session.SignedInAsync("admin", "admin");
-        var aliceLaptop = await session.SignedInAsync("alice");
-        var alicePhone = await session.SignedInAsync("alice");
-        var carol = await session.SignedInAsync("carol");
-        var bob = await session.SignedInAsync("bob");
-        var anonymous = await session.OpenAsync(await session.NewBrowserAsync("anonymous"));
+        // Independent browsers open side by side; nothing below starts before all are interactive.
+        var (admin, aliceLaptop, alicePhone, carol, bob, anonymous) = await Tabs.AllAsync(
+            session.SignedInAsync("admin", "admin"),
+            session.SignedInAsync("alice"),
+            session.SignedInAsync("alice"),
+            session.SignedInAsync("carol"),
+            session.SignedInAsync("bob"),
+            session.AnonymousAsync("anonymous"));
         var text = Unique("Standup moved to 10:30");
 
         await SendAsync(admin, text, "audience-users", async form =>
@@ -30,12 +32,12 @@ public sealed class AnnouncementTests(E2EFixture fixture) : BrowserTest(fixture)
     [Fact]
     public Task AnAnnouncementToEveryoneReachesAllTabs() => RunAsync(async session =>
     {
-        var admin = await session.SignedInAsync("admin", "admin");
-        var alice = await session.SignedInAsync("alice");
-        var bobTeamPage = await session.SignedInAsync("bob", "team");
-        var anonymousBrowser = await session.NewBrowserAsync("anonymous");
-        var anonymousFirst = await session.OpenAsync(anonymousBrowser);
-        var anonymousSecond = await session.OpenAsync(anonymousBrowser);
+        var (admin, alice, bobTeamPage, anonymousFirst) = await Tabs.AllAsync(
+            session.SignedInAsync("admin", "admin"),
+            session.SignedInAsync("alice"),
+            session.SignedInAsync("bob", "team"),
+            session.AnonymousAsync("anonymous"));
+        var anonymousSecond = await session.OpenAsync(anonymousFirst.Page.Context);
         var text = Unique("The office closes at 5 today");
 
         await SendAsync(admin, text, "audience-everyone");
@@ -46,18 +48,19 @@ public sealed class AnnouncementTests(E2EFixture fixture) : BrowserTest(fixture)
         }
 
         // Someone who arrives later sees it too: it is state, not a one-off message.
-        var latecomer = await session.OpenAsync(await session.NewBrowserAsync("latecomer"));
+        var latecomer = await session.AnonymousAsync("latecomer");
         await latecomer.ExpectAnnouncementAsync(text);
     });
 
     [Fact]
     public Task AnAnnouncementToAGroupReachesOnlyThatGroup() => RunAsync(async session =>
     {
-        var admin = await session.SignedInAsync("admin", "admin");
-        var alice = await session.SignedInAsync("alice");
-        var carol = await session.SignedInAsync("carol", "team");
-        var bob = await session.SignedInAsync("bob");
-        var anonymous = await session.OpenAsync(await session.NewBrowserAsync("anonymous"));
+        var (admin, alice, carol, bob, anonymous) = await Tabs.AllAsync(
+            session.SignedInAsync("admin", "admin"),
+            session.SignedInAsync("alice"),
+            session.SignedInAsync("carol", "team"),
+            session.SignedInAsync("bob"),
+            session.AnonymousAsync("anonymous"));
         var text = Unique("Rockets: demo at 3pm");
 
         await SendAsync(admin, text, "audience-group", form => form.GetByTestId("recipient-group").SelectOptionAsync("team:rockets"));
@@ -92,9 +95,9 @@ public sealed class AnnouncementTests(E2EFixture fixture) : BrowserTest(fixture)
             await tab.ExpectNoAnnouncementAsync(text);
         }
 
+        await Task.WhenAll(tabs.Select(tab => tab.ReloadAsync()));
         foreach (var tab in tabs)
         {
-            await tab.ReloadAsync();
             await tab.ExpectNoAnnouncementAsync(text);
         }
     }

@@ -29,7 +29,11 @@ public sealed class BrowserSession : IAsyncDisposable
         });
         context.SetDefaultTimeout(15_000);
         context.SetDefaultNavigationTimeout(30_000);
-        _contexts.Add((name, context));
+        lock (_contexts)
+        {
+            _contexts.Add((name, context));
+        }
+
         return context;
     }
 
@@ -41,6 +45,9 @@ public sealed class BrowserSession : IAsyncDisposable
         await todo.GotoAsync(path);
         return todo;
     }
+
+    /// <summary>A new anonymous browser with one tab open on <paramref name="path"/>.</summary>
+    public async Task<TodoPage> AnonymousAsync(string name, string path = "") => await OpenAsync(await NewBrowserAsync(name), path);
 
     /// <summary>
     /// A new browser (another device) on which <paramref name="user"/> is signed in, with one tab open on

@@ -8,9 +8,10 @@ public sealed class TeamTests(E2EFixture fixture) : BrowserTest(fixture)
     public Task TeamMembersShareTheTeamListAndAnotherTeamDoesNotSeeIt() => RunAsync(async session =>
     {
         // alice and carol are on team rockets; bob is on team comets.
-        var alice = await session.SignedInAsync("alice", "team");
-        var carol = await session.SignedInAsync("carol", "team");
-        var bob = await session.SignedInAsync("bob", "team");
+        var (alice, carol, bob) = await Tabs.AllAsync(
+            session.SignedInAsync("alice", "team"),
+            session.SignedInAsync("carol", "team"),
+            session.SignedInAsync("bob", "team"));
         await Expect(alice.Page.GetByTestId("team-name")).ToHaveTextAsync("Team rockets");
         await Expect(bob.Page.GetByTestId("team-name")).ToHaveTextAsync("Team comets");
 
