@@ -44,11 +44,7 @@ internal sealed class BrowserIdCookie
             var raw = _protector.Unprotect(WebEncoders.Base64UrlDecode(cookieValue));
             return raw.Length == IdBytes ? WebEncoders.Base64UrlEncode(raw) : null;
         }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-        catch (FormatException)
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
         {
             return null;
         }

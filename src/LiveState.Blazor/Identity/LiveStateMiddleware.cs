@@ -38,30 +38,28 @@ internal sealed class LiveStateMiddleware
         }
 
         var presented = context.Request.Cookies[options.CookieName];
-        var browserId = _cookie.TryUnseal(presented);
-        if (browserId is null && presented is not null)
+        string? browserId;
+        try
         {
-            Log.InvalidBrowserCookie(_logger, presented.Length);
-        }
-
-        if (browserId is null && IsDocumentRequest(context.Request, options))
-        {
-            browserId = BrowserIdCookie.NewId();
-            context.Response.Cookies.Append(options.CookieName, _cookie.Seal(browserId), new CookieOptions
+            browserId = _cookie.TryUnseal(presented);
+            if (browserId is null && presented is not null)
             {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Lax,
-                Secure = options.CookieSecurePolicy switch
-                {
-                    CookieSecurePolicy.Always => true,
-                    CookieSecurePolicy.None => false,
-                    _ => context.Request.IsHttps,
-                },
-                Path = "/",
-                IsEssential = true,
-                Expires = _time.GetUtcNow().Add(options.CookieLifetime),
-                MaxAge = options.CookieLifetime,
-            });
+                Log.InvalidBrowserCookie(_logger, presented.Length);
+            }
+
+            if (browserId is null && IsDocumentRequest(context.Request, options))
+            {
+                var fresh = BrowserIdCookie.NewId();
+                context.Response.Cookies.Append(options.CookieName, _cookie.Seal(fresh), CookieOptionsFor(context.Request, options));
+                browserId = fresh;
+            }
+        }
+        catch (Exception ex)
+        {
+            // The key ring is out of reach (for example shared keys whose store is down): serve the page without a
+            // browser id. The circuit gets a private group; the next request tries again.
+            Log.BrowserCookieUnavailable(_logger, ex);
+            browserId = null;
         }
 
         if (browserId is not null)
@@ -79,6 +77,22 @@ internal sealed class LiveStateMiddleware
 
         return _next(context);
     }
+
+    private CookieOptions CookieOptionsFor(HttpRequest request, LiveStateOptions options) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        Secure = options.CookieSecurePolicy switch
+        {
+            CookieSecurePolicy.Always => true,
+            CookieSecurePolicy.None => false,
+            _ => request.IsHttps,
+        },
+        Path = "/",
+        IsEssential = true,
+        Expires = _time.GetUtcNow().Add(options.CookieLifetime),
+        MaxAge = options.CookieLifetime,
+    };
 
     /// <summary>Whether a request may proceed under the hub origin allowlist. Only hub requests carrying an Origin header are checked.</summary>
     internal static bool IsHubOriginAllowed(HttpRequest request, LiveStateOptions options)

@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Warning, "Refused a Blazor hub request from origin {Origin}: not in LiveStateOptions.AllowedHubOrigins.")]
     public static partial void HubOriginRejected(ILogger logger, string origin);
 
+    [LoggerMessage(3, LogLevel.Error, "The browser cookie could not be read or issued (is the Data Protection key ring reachable?); serving the request without a browser id.")]
+    public static partial void BrowserCookieUnavailable(ILogger logger, Exception exception);
+
     [LoggerMessage(10, LogLevel.Debug, "Circuit {CircuitId} opened as {Identity}.")]
     public static partial void CircuitOpened(ILogger logger, string circuitId, LiveIdentity identity);
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using LiveState.Blazor.Broadcasting;
+using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -13,11 +15,22 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
     private readonly IOptionsMonitor<LiveStateOptions> _options;
 
     private readonly LiveStateMetrics _metrics;
+    private readonly Broadcaster _localBroadcaster;
+    private readonly CircuitRegistry _localCircuits;
 
-    public SessionGroupStateService(ISessionGroupStore store, ILiveBroadcaster broadcaster, IOptionsMonitor<LiveStateOptions> options, SlotCache cache, LiveStateMetrics metrics)
+    public SessionGroupStateService(
+        ISessionGroupStore store,
+        ILiveBroadcaster broadcaster,
+        IOptionsMonitor<LiveStateOptions> options,
+        SlotCache cache,
+        LiveStateMetrics metrics,
+        Broadcaster localBroadcaster,
+        CircuitRegistry localCircuits)
     {
         _store = store;
         _broadcaster = broadcaster;
+        _localBroadcaster = localBroadcaster;
+        _localCircuits = localCircuits;
         _options = options;
         _metrics = metrics;
         Cache = cache;
@@ -41,7 +54,8 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
         }
 
         // A remote store: render what we have now (nothing yet), and re-render the group once it has loaded.
-        Cache.LoadInBackground(groupId, key, read.AsTask(), _broadcaster);
+        // Only this server rendered without the value, so only this server re-renders once it arrives.
+        Cache.LoadInBackground(groupId, key, read.AsTask(), _localBroadcaster, _localCircuits);
         return new T();
     }
 

@@ -49,7 +49,12 @@ internal sealed class SlotCache
         }
     }
 
-    public void LoadInBackground<T>(string groupId, string key, Task<SessionGroupSlot<T>?> read, ILiveBroadcaster broadcaster) where T : class, new()
+    /// <summary>
+    /// Loads a slot that a render asked for, then re-renders the circuits of this server that may show it: the group's
+    /// own circuits, or, when no circuit here belongs to the group (a page reading another group, such as a shared
+    /// board), every circuit here. Loads are once per slot and server, so the wide case stays rare.
+    /// </summary>
+    public void LoadInBackground<T>(string groupId, string key, Task<SessionGroupSlot<T>?> read, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
     {
         if (!_loading.TryAdd((groupId, key), read))
         {
@@ -64,7 +69,9 @@ internal sealed class SlotCache
             {
                 var slot = await read.ConfigureAwait(false) ?? new SessionGroupSlot<T>(new T(), 0);
                 _slots.AddOrUpdate((groupId, key), slot, (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
-                await broadcaster.BroadcastToGroupAsync(groupId).ConfigureAwait(false);
+                _ = localCircuits.CountGroup(groupId) > 0
+                    ? await localBroadcaster.BroadcastToGroupAsync(groupId).ConfigureAwait(false)
+                    : await localBroadcaster.BroadcastToAllAsync().ConfigureAwait(false);
             }
             catch (Exception)
             {

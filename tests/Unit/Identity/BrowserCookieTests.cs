@@ -238,6 +238,30 @@ public sealed class BrowserCookieTests
         Assert.All(ids.Take(100), id => Assert.Equal(32, WebEncoders.Base64UrlDecode(id).Length));
     }
 
+    private sealed class UnreachableKeyRing : IDataProtectionProvider, IDataProtector
+    {
+        public IDataProtector CreateProtector(string purpose) => this;
+
+        public byte[] Protect(byte[] plaintext) => throw new System.Security.Cryptography.CryptographicException("The key ring is unavailable.");
+
+        public byte[] Unprotect(byte[] protectedData) => throw new InvalidOperationException("Key ring store unreachable.");
+    }
+
+    [Fact]
+    public async Task UnreachableKeyRingServesThePageWithoutACookie()
+    {
+        await using var app = await CookieTestApp.StartAsync(protection: new UnreachableKeyRing());
+
+        var fresh = await app.Client.SendAsync(CookieTestApp.Page());
+        var presented = await app.Client.SendAsync(CookieTestApp.Page(cookie: ".LiveState.Browser=" + WebEncoders.Base64UrlEncode(new byte[120])));
+
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Null(CookieTestApp.SetCookie(fresh));
+        Assert.Equal("none", await fresh.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, presented.StatusCode);
+        Assert.Equal("none", await presented.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task RequestPrincipalGetsUnauthenticatedBrowserIdentity()
     {
