@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Internal;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,9 @@ namespace LiveState.Blazor.Broadcasting;
 /// <summary>Delivers broadcasts to the circuits of this server.</summary>
 internal sealed class Broadcaster : ILiveBroadcaster
 {
+    // Up to this many user ids are told apart by comparing them with each other instead of through a set.
+    private const int SmallUserList = 16;
+
     private readonly CircuitRegistry _registry;
     private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly ILogger _logger;
@@ -22,29 +26,46 @@ internal sealed class Broadcaster : ILiveBroadcaster
     public ValueTask<int> BroadcastAsync(Func<LiveCircuitInfo, bool> filter, string? exceptCircuitId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var batch = new DeliveryBatch(this, exceptCircuitId);
-        foreach (var circuit in _registry.AllCircuits())
+        var batch = new DeliveryBatch(exceptCircuitId, capacity: 16);
+        var (circuits, count) = _registry.AllCircuitsInOrder();
+        for (var i = 0; i < count; i++)
         {
-            if (filter(circuit.Info))
+            var circuit = circuits[i];
+            if (!circuit.Removed && filter(circuit.Info))
             {
-                batch.Start(circuit);
+                batch.Claim(circuit);
             }
         }
 
-        return batch.CompleteAsync(cancellationToken);
+        return batch.DeliverAsync(this, cancellationToken);
     }
 
     public ValueTask<int> BroadcastToUsersAsync(IEnumerable<string> userIds, string? exceptCircuitId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
-        var batch = new DeliveryBatch(this, exceptCircuitId);
+        var batch = new DeliveryBatch(exceptCircuitId, capacity: 4);
+
+        // A circuit has one user, so distinct users never share a circuit; only repeated ids need care.
+        if (userIds is IReadOnlyList<string> { Count: <= SmallUserList } list)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                var userId = list[i];
+                ArgumentNullException.ThrowIfNull(userId, nameof(userIds));
+                if (!SeenBefore(list, i))
+                {
+                    batch.ClaimAll(_registry.CircuitsOfUser(userId));
+                }
+            }
+
+            return batch.DeliverAsync(this, cancellationToken);
+        }
+
         HashSet<string>? seen = null;
         string? first = null;
         foreach (var userId in userIds)
         {
             ArgumentNullException.ThrowIfNull(userId, nameof(userIds));
-
-            // A circuit has one user, so distinct users never share a circuit; only repeated ids need care.
             if (first is null)
             {
                 first = userId;
@@ -54,77 +75,90 @@ internal sealed class Broadcaster : ILiveBroadcaster
                 continue;
             }
 
-            batch.StartAll(_registry.CircuitsOfUser(userId));
+            batch.ClaimAll(_registry.CircuitsOfUser(userId));
         }
 
-        return batch.CompleteAsync(cancellationToken);
+        return batch.DeliverAsync(this, cancellationToken);
     }
 
     public ValueTask<int> BroadcastToGroupAsync(string groupId, string? exceptCircuitId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(groupId);
-        var batch = new DeliveryBatch(this, exceptCircuitId);
-        batch.StartAll(_registry.CircuitsOfGroup(groupId));
-        return batch.CompleteAsync(cancellationToken);
+        var circuits = _registry.CircuitsOfGroup(groupId);
+        var batch = new DeliveryBatch(exceptCircuitId, circuits.Length);
+        batch.ClaimAll(circuits);
+        return batch.DeliverAsync(this, cancellationToken);
     }
 
     public ValueTask<int> BroadcastToAllAsync(string? exceptCircuitId = null, CancellationToken cancellationToken = default)
     {
-        var batch = new DeliveryBatch(this, exceptCircuitId);
-        foreach (var circuit in _registry.AllCircuits())
-        {
-            batch.Start(circuit);
-        }
-
-        return batch.CompleteAsync(cancellationToken);
+        // The workers claim straight from the registry's snapshot: one pass over the circuits, nothing copied.
+        var (circuits, count) = _registry.AllCircuitsInOrder();
+        return count == 0
+            ? ValueTask.FromResult(0)
+            : new Delivery(this, circuits, count, claimed: false, exceptCircuitId).RunAsync(coalesced: 0, cancellationToken);
     }
 
     public ValueTask<int> BroadcastToCircuitAsync(string circuitId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(circuitId);
-        var batch = new DeliveryBatch(this, exceptCircuitId: null);
+        var batch = new DeliveryBatch(exceptCircuitId: null, capacity: 1);
         if (_registry.FindCircuit(circuitId) is { } circuit)
         {
-            batch.Start(circuit);
+            batch.Claim(circuit);
         }
 
-        return batch.CompleteAsync(cancellationToken);
+        return batch.DeliverAsync(this, cancellationToken);
     }
 
-    /// <summary>
-    /// One broadcast's deliveries. Each render is dispatched on the thread pool, so a circuit whose render runs
-    /// inline (an idle dispatcher) and takes long never holds up the next one.
-    /// </summary>
-    private struct DeliveryBatch
+    private static bool SeenBefore(IReadOnlyList<string> list, int index)
     {
-        private readonly Broadcaster _owner;
-        private readonly string? _except;
-        private int _reached;
-        private List<(LiveCircuit Circuit, Task Render)>? _pending;
-
-        public DeliveryBatch(Broadcaster owner, string? exceptCircuitId)
+        var userId = list[index];
+        for (var i = 0; i < index; i++)
         {
-            _owner = owner;
-            _except = exceptCircuitId;
-        }
-
-        public void StartAll(LiveCircuit[] circuits)
-        {
-            foreach (var circuit in circuits)
+            if (string.Equals(list[i], userId, StringComparison.Ordinal))
             {
-                Start(circuit);
+                return true;
             }
         }
 
-        public void Start(LiveCircuit circuit)
+        return false;
+    }
+
+    /// <summary>
+    /// Collects one broadcast's circuits on the caller's thread: those that need a render are claimed (so bursts
+    /// coalesce), those with a render already queued count as reached. Nothing is allocated until a claim succeeds.
+    /// </summary>
+    private struct DeliveryBatch
+    {
+        private readonly string? _except;
+        private readonly int _capacity;
+        private LiveCircuit[]? _claimed;
+        private int _count;
+        private int _coalesced;
+
+        public DeliveryBatch(string? exceptCircuitId, int capacity)
+        {
+            _except = exceptCircuitId;
+            _capacity = Math.Max(1, capacity);
+        }
+
+        public void ClaimAll(LiveCircuit[] circuits)
+        {
+            foreach (var circuit in circuits)
+            {
+                Claim(circuit);
+            }
+        }
+
+        public void Claim(LiveCircuit circuit)
         {
             if (_except is not null && string.Equals(circuit.Id, _except, StringComparison.Ordinal))
             {
                 return;
             }
 
-            var targets = circuit.Targets;
-            if (targets.Length == 0)
+            if (circuit.Targets.Length == 0)
             {
                 return;
             }
@@ -132,83 +166,342 @@ internal sealed class Broadcaster : ILiveBroadcaster
             if (!circuit.TryClaimRender())
             {
                 // A render is queued and has not started: it will show this change too.
-                _reached++;
+                _coalesced++;
                 return;
             }
 
-            (_pending ??= []).Add((circuit, Task.Run(() => Render(circuit))));
+            _claimed ??= new LiveCircuit[_capacity];
+            if (_count == _claimed.Length)
+            {
+                Array.Resize(ref _claimed, _count * 2);
+            }
+
+            _claimed[_count++] = circuit;
+        }
+
+        public readonly ValueTask<int> DeliverAsync(Broadcaster owner, CancellationToken cancellationToken) =>
+            _claimed is null
+                ? ValueTask.FromResult(_coalesced)
+                : new Delivery(owner, _claimed, _count, claimed: true, exceptCircuitId: null).RunAsync(_coalesced, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders one broadcast's claimed circuits on the thread pool, never on the caller's thread. Workers take the
+    /// circuits one at a time from a shared index, so a render that runs long (inline on an idle dispatcher) holds up
+    /// only its own worker; each worker, when it first starts with work left, queues a further worker (as
+    /// <c>Parallel.For</c> does), so the others go on even while renders block. A worker yields its thread after a
+    /// short slice so that one big broadcast never starves the pool's other work.
+    /// </summary>
+    /// <remarks>
+    /// A render that completes inside its worker (an idle dispatcher: the usual case) costs no task, continuation
+    /// or shared write beyond taking its index. Only a render still running when its worker moves on (a busy or
+    /// hung circuit) is remembered, to be logged if it outlives <see cref="LiveStateOptions.DeliveryTimeout"/>.
+    /// No execution context flows: each circuit renders in a clean context, never with the sender's async locals.
+    /// </remarks>
+    private sealed class Delivery : IThreadPoolWorkItem
+    {
+        private static readonly long Slice = Stopwatch.Frequency / 1000; // 1 ms
+
+        private readonly Broadcaster _owner;
+        private readonly LiveCircuit[] _circuits;
+        private readonly int _count;
+        private readonly bool _claimed;
+        private readonly string? _except;
+        private readonly TaskCompletionSource _finished = new();
+        private bool _started;
+        private PaddedIndex _next; // taken by every worker for every circuit: a cache line of its own
+        private int _unfinished; // circuits whose render has not finished, plus one while the caller dispatches
+        private int _reached; // under lock (this)
+        private TimeSpan _timedOutAfter; // under lock (this), with _closed
+        private volatile bool _closed; // written under lock (this): the caller stopped waiting
+        private List<(LiveCircuit Circuit, Task Render)>? _running; // under lock (this)
+
+        /// <param name="owner">The broadcaster.</param>
+        /// <param name="circuits">The circuits, in the first <paramref name="count"/> entries.</param>
+        /// <param name="count">How many.</param>
+        /// <param name="claimed">Whether the caller claimed every render already; if not, the workers check and claim each circuit.</param>
+        /// <param name="exceptCircuitId">With unclaimed circuits: the one to leave out.</param>
+        public Delivery(Broadcaster owner, LiveCircuit[] circuits, int count, bool claimed, string? exceptCircuitId)
+        {
+            _owner = owner;
+            _circuits = circuits;
+            _count = count;
+            _claimed = claimed;
+            _except = exceptCircuitId;
+            _unfinished = count + 1;
+        }
+
+        public ValueTask<int> RunAsync(int coalesced, CancellationToken cancellationToken)
+        {
+            // The delivery is its own first worker.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            if (Interlocked.Decrement(ref _unfinished) == 0)
+            {
+                lock (this)
+                {
+                    return ValueTask.FromResult(coalesced + _reached);
+                }
+            }
+
+            return WaitAsync(coalesced, cancellationToken);
+        }
+
+        void IThreadPoolWorkItem.Execute()
+        {
+            var first = !_started;
+            _started = true;
+            if (Work(replicate: first))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+
+        /// <summary>Renders circuits until none is left or the slice is used up; returns whether any is left.</summary>
+        public bool Work(bool replicate)
+        {
+            var circuits = _circuits;
+            var count = _count;
+
+            // Each worker's first run queues one more while at least two circuits wait: the workers multiply as fast
+            // as the pool finds threads for them, and no number of blocked renders can stop the rest.
+            if (replicate && count - Volatile.Read(ref _next.Value) >= 2)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(new Worker(this), preferLocal: false);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var reached = 0;
+            var finished = 0;
+            var more = true;
+            for (var done = 1; ; done++)
+            {
+                var index = Interlocked.Increment(ref _next.Value) - 1;
+                if (index >= count)
+                {
+                    more = false;
+                    break;
+                }
+
+                var circuit = circuits[index];
+                if (!_claimed)
+                {
+                    if (circuit.Removed || circuit.Targets.Length == 0 || (_except is not null && string.Equals(circuit.Id, _except, StringComparison.Ordinal)))
+                    {
+                        finished++;
+                        continue;
+                    }
+
+                    if (!circuit.TryClaimRender())
+                    {
+                        // A render is queued and has not started: it will show this change too.
+                        reached++;
+                        finished++;
+                        continue;
+                    }
+                }
+
+                var render = Render(circuit);
+                if (render.IsCompletedSuccessfully && !_closed)
+                {
+                    reached++;
+                    finished++;
+                }
+                else
+                {
+                    Settle(circuit, render);
+                }
+
+                if (done % 8 == 0 && Stopwatch.GetTimestamp() - started > Slice)
+                {
+                    break;
+                }
+            }
+
+            Publish(reached, finished);
+            return more;
+        }
+
+        /// <summary>Adds a worker's renders to the delivery's counts; the caller reads the count once the last circuit finished.</summary>
+        private void Publish(int reached, int finished)
+        {
+            if (reached > 0)
+            {
+                lock (this)
+                {
+                    // Once the caller stopped waiting it has its count; later ones were not reached in time.
+                    if (!_closed)
+                    {
+                        _reached += reached;
+                    }
+                }
+            }
+
+            if (finished > 0 && Interlocked.Add(ref _unfinished, -finished) == 0)
+            {
+                _finished.TrySetResult();
+            }
         }
 
         private static Task Render(LiveCircuit circuit)
         {
-            var targets = circuit.Targets;
-            if (targets.Length == 1)
-            {
-                return targets[0].RenderAsync(circuit);
-            }
-
-            var renders = new Task[targets.Length];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                renders[i] = targets[i].RenderAsync(circuit);
-            }
-
-            return Task.WhenAll(renders);
-        }
-
-        public readonly ValueTask<int> CompleteAsync(CancellationToken cancellationToken)
-        {
-            if (_pending is null)
-            {
-                return ValueTask.FromResult(_reached);
-            }
-
-            return WaitAsync(_owner, _pending, _reached, cancellationToken);
-        }
-
-        private static async ValueTask<int> WaitAsync(Broadcaster owner, List<(LiveCircuit Circuit, Task Render)> pending, int reached, CancellationToken cancellationToken)
-        {
-            var timeout = owner._options.CurrentValue.DeliveryTimeout;
-            var all = pending.Count == 1 ? pending[0].Render : Task.WhenAll(pending.ConvertAll(static p => p.Render));
             try
             {
-                await all.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                var targets = circuit.Targets;
+                if (targets.Length == 1)
+                {
+                    return targets[0].RenderAsync(circuit);
+                }
+
+                var renders = new Task[targets.Length];
+                for (var i = 0; i < targets.Length; i++)
+                {
+                    renders[i] = targets[i].RenderAsync(circuit);
+                }
+
+                return Task.WhenAll(renders);
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException(ex);
+            }
+        }
+
+        /// <summary>A render that failed, is still running, or finished after the caller stopped waiting.</summary>
+        private void Settle(LiveCircuit circuit, Task render)
+        {
+            if (render.IsCompleted)
+            {
+                Finished(circuit, render, watched: false);
+                return;
+            }
+
+            bool watched;
+            lock (this)
+            {
+                watched = !_closed;
+                if (watched)
+                {
+                    (_running ??= []).Add((circuit, render));
+                }
+            }
+
+            // Not inline: the render completes on the circuit's dispatcher, and the caller must not resume there.
+            render.ContinueWith(
+                static (task, state) =>
+                {
+                    var (delivery, circuit, watched) = ((Delivery, LiveCircuit, bool))state!;
+                    delivery.Finished(circuit, task, watched);
+                },
+                (this, circuit, watched),
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
+
+        /// <param name="circuit">The circuit.</param>
+        /// <param name="render">Its completed render.</param>
+        /// <param name="watched">Whether the caller, if it timed out, already logged this render as slow.</param>
+        private void Finished(LiveCircuit circuit, Task render, bool watched)
+        {
+            if (!render.IsCompletedSuccessfully)
+            {
+                // The render never started (disposed renderer, failed dispatch): free the circuit for the next broadcast.
+                circuit.RenderAbandoned();
+                Log.DeliveryFailed(_owner._logger, circuit.Id, render.Exception?.GetBaseException());
+            }
+            else
+            {
+                TimeSpan timedOutAfter;
+                lock (this)
+                {
+                    timedOutAfter = _timedOutAfter;
+                    if (!_closed)
+                    {
+                        _reached++;
+                    }
+                }
+
+                if (timedOutAfter > TimeSpan.Zero && !watched)
+                {
+                    // It started only after the caller gave up (blocked behind slow renders): not reached in time.
+                    Log.DeliverySlow(_owner._logger, circuit.Id, timedOutAfter);
+                }
+            }
+
+            if (Interlocked.Decrement(ref _unfinished) == 0)
+            {
+                _finished.TrySetResult();
+            }
+        }
+
+        private async ValueTask<int> WaitAsync(int coalesced, CancellationToken cancellationToken)
+        {
+            var timeout = _owner._options.CurrentValue.DeliveryTimeout;
+            try
+            {
+                await _finished.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                Close(timedOutAfter: TimeSpan.Zero);
                 throw;
             }
-            catch (Exception)
+            catch (TimeoutException)
             {
-                // Sorted out per circuit below: failures and slow circuits are logged, the rest counted.
+                var (late, running) = Close(timeout);
+                foreach (var (circuit, render) in running ?? [])
+                {
+                    if (!render.IsCompleted)
+                    {
+                        Log.DeliverySlow(_owner._logger, circuit.Id, timeout);
+                    }
+                }
+
+                // Every worker may be stuck in a blocking render: one more makes sure the rest still render.
+                if (Volatile.Read(ref _next.Value) < _count)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(new Worker(this), preferLocal: false);
+                }
+
+                return coalesced + late;
             }
 
-            foreach (var (circuit, render) in pending)
-            {
-                if (render.IsCompletedSuccessfully)
-                {
-                    reached++;
-                }
-                else if (render.IsCompleted)
-                {
-                    circuit.RenderAbandoned();
-                    Log.DeliveryFailed(owner._logger, circuit.Id, render.Exception?.GetBaseException());
-                }
-                else
-                {
-                    Log.DeliverySlow(owner._logger, circuit.Id, timeout);
-
-                    // If it fails later, free the circuit for the next broadcast and observe the exception.
-                    _ = render.ContinueWith(
-                        static (task, state) => ((LiveCircuit)state!).RenderAbandoned(),
-                        circuit,
-                        CancellationToken.None,
-                        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                        TaskScheduler.Default);
-                }
-            }
-
-            return reached;
+            return coalesced + Close(TimeSpan.Zero).Reached;
         }
+
+        /// <summary>Stops counting: renders that finish from now on are not reached (failures are still logged).</summary>
+        private (int Reached, List<(LiveCircuit Circuit, Task Render)>? Running) Close(TimeSpan timedOutAfter)
+        {
+            lock (this)
+            {
+                _closed = true;
+                _timedOutAfter = timedOutAfter;
+                return (_reached, _running);
+            }
+        }
+    }
+
+    /// <summary>A further worker of a delivery; it requeues itself while its delivery has circuits left.</summary>
+    private sealed class Worker(Delivery delivery) : IThreadPoolWorkItem
+    {
+        private bool _started;
+
+        public void Execute()
+        {
+            var first = !_started;
+            _started = true;
+            if (delivery.Work(replicate: first))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+    }
+
+    /// <summary>An index alone on its cache line, so that taking it never evicts the fields every worker reads.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+    private struct PaddedIndex
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)]
+        public int Value;
     }
 }

@@ -6,7 +6,9 @@ namespace LiveState.Blazor.Circuits;
 
 /// <summary>
 /// The circuits of this server, indexed by circuit id, group id and user id. Group and user buckets are
-/// copy-on-write arrays, so lookups allocate nothing and cost in proportion to the matches.
+/// copy-on-write arrays, so lookups allocate nothing and cost in proportion to the matches. A list in
+/// registration order serves broadcasts to every circuit: a plain array walk, in the order the circuits (and so,
+/// mostly, their components) were allocated.
 /// </summary>
 internal sealed class CircuitRegistry : ILiveCircuitRegistry
 {
@@ -15,6 +17,10 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     private readonly ConcurrentDictionary<string, Bucket> _byUser = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lock _orderGate = new();
+    private LiveCircuit[] _ordered = new LiveCircuit[16]; // under _orderGate; slots below _orderedCount are never rewritten
+    private int _orderedCount; // under _orderGate
+    private int _orderedRemoved; // under _orderGate: removed circuits still in _ordered
     private int _count;
 
     public CircuitRegistry(TimeProvider time, ILogger<CircuitRegistry> logger)
@@ -46,6 +52,7 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             Index(circuit, identity);
         }
 
+        Append(circuit);
         Interlocked.Increment(ref _count);
         Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Opened, circuit.Info));
         return circuit;
@@ -64,6 +71,7 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             Unindex(circuit, circuit.Info.Identity);
         }
 
+        NoteRemoved();
         Interlocked.Decrement(ref _count);
         Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Closed, circuit.Info));
         return circuit;
@@ -127,12 +135,29 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     /// <summary>The circuits of a user, without allocating. Never mutate the array.</summary>
     public LiveCircuit[] CircuitsOfUser(string userId) => _byUser.TryGetValue(userId, out var b) ? b.Items : [];
 
-    /// <summary>Every circuit; the enumerator is lock-free and sees a moving picture.</summary>
+    /// <summary>Every circuit, in registration order; the enumerator sees the circuits registered when it started, less those removed since.</summary>
     public IEnumerable<LiveCircuit> AllCircuits()
     {
-        foreach (var pair in _byCircuit)
+        var (circuits, count) = AllCircuitsInOrder();
+        for (var i = 0; i < count; i++)
         {
-            yield return pair.Value;
+            if (!circuits[i].Removed)
+            {
+                yield return circuits[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// A snapshot of every circuit in registration order: the first <c>Count</c> entries of <c>Circuits</c>, which never
+    /// change. It may hold circuits removed since they were registered (<see cref="LiveCircuit.Removed"/>); skip those.
+    /// Never mutate the array.
+    /// </summary>
+    public (LiveCircuit[] Circuits, int Count) AllCircuitsInOrder()
+    {
+        lock (_orderGate)
+        {
+            return (_ordered, _orderedCount);
         }
     }
 
@@ -211,6 +236,50 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
 
         return infos;
+    }
+
+    private void Append(LiveCircuit circuit)
+    {
+        lock (_orderGate)
+        {
+            if (_orderedCount == _ordered.Length)
+            {
+                // A new array, so that snapshots taken before keep theirs; removed circuits are left behind.
+                Compact(Math.Max(16, (_orderedCount - _orderedRemoved) * 2));
+            }
+
+            _ordered[_orderedCount++] = circuit;
+        }
+    }
+
+    private void NoteRemoved()
+    {
+        lock (_orderGate)
+        {
+            // Compact once removed entries outnumber live ones: amortized constant work per removal.
+            if (++_orderedRemoved > 32 && _orderedRemoved > _orderedCount / 2)
+            {
+                Compact(Math.Max(16, (_orderedCount - _orderedRemoved) * 2));
+            }
+        }
+    }
+
+    // Under _orderGate.
+    private void Compact(int capacity)
+    {
+        var next = new LiveCircuit[capacity];
+        var count = 0;
+        for (var i = 0; i < _orderedCount; i++)
+        {
+            if (!_ordered[i].Removed)
+            {
+                next[count++] = _ordered[i];
+            }
+        }
+
+        _ordered = next;
+        _orderedCount = count;
+        _orderedRemoved = 0;
     }
 
     private void Index(LiveCircuit circuit, LiveIdentity identity)
