@@ -8,20 +8,31 @@ namespace LiveState.Blazor.E2E.Tests.Infrastructure;
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
-    private readonly E2EFixture _fixture;
+    private readonly IBrowser _browser;
+    private readonly Func<string, Task<Cookie>> _signInCookie;
     private readonly List<(string Name, IBrowserContext Context)> _contexts = [];
 
     public BrowserSession(E2EFixture fixture)
+        : this(fixture.Browser, fixture.Server.BaseAddress, fixture.GetSignInCookieAsync)
     {
-        _fixture = fixture;
     }
 
-    public Uri BaseAddress => _fixture.Server.BaseAddress;
+    /// <param name="browser">The Chromium to open contexts in.</param>
+    /// <param name="baseAddress">The server relative paths resolve against.</param>
+    /// <param name="signInCookie">The authentication cookie of a user, for <see cref="SignedInAsync"/>.</param>
+    public BrowserSession(IBrowser browser, Uri baseAddress, Func<string, Task<Cookie>> signInCookie)
+    {
+        _browser = browser;
+        BaseAddress = baseAddress;
+        _signInCookie = signInCookie;
+    }
+
+    public Uri BaseAddress { get; }
 
     /// <summary>A new browser (context): no cookies, so a new anonymous session group.</summary>
     public async Task<IBrowserContext> NewBrowserAsync(string name)
     {
-        var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1000, Height = 800 },
@@ -56,7 +67,7 @@ public sealed class BrowserSession : IAsyncDisposable
     public async Task<TodoPage> SignedInAsync(string user, string path = "")
     {
         var browser = await NewBrowserAsync(user);
-        await browser.AddCookiesAsync([await _fixture.GetSignInCookieAsync(user)]);
+        await browser.AddCookiesAsync([await _signInCookie(user)]);
         var tab = await OpenAsync(browser, path);
         await Expect(tab.Identity).ToHaveAttributeAsync("data-user", user);
         return tab;

@@ -26,9 +26,9 @@ public abstract class BrowserTest(E2EFixture fixture)
     }
 
     /// <summary>A title no other test or run uses, so tests that share a user's list never read each other's items.</summary>
-    protected static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";
+    internal static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";
 
-    private static string ArtifactsRoot =>
+    internal static string ArtifactsRoot =>
         Environment.GetEnvironmentVariable("E2E_ARTIFACTS") is { Length: > 0 } configured
             ? configured
             : Path.Combine(FindRepositoryRoot() ?? AppContext.BaseDirectory, "TestResults", "e2e-artifacts");

@@ -7,7 +7,7 @@ public sealed class E2EFixture : IAsyncLifetime
     private const string DefaultChromium = "/usr/bin/chromium";
 
     // The sample's cookie authentication cookie (Program.cs).
-    private const string AuthCookieName = ".TodoApp.Auth";
+    internal const string AuthCookieName = ".TodoApp.Auth";
 
     private readonly Dictionary<string, Cookie> _signIns = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signInGate = new(1, 1);
@@ -22,14 +22,20 @@ public sealed class E2EFixture : IAsyncLifetime
         SetDefaultExpectTimeout(15_000);
         Server.Start();
 
+        _playwright = await Playwright.CreateAsync();
+        Browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Launches the distribution's Chromium (or <c>E2E_CHROMIUM</c>), headless.</summary>
+    internal static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
         var executable = Environment.GetEnvironmentVariable("E2E_CHROMIUM") is { Length: > 0 } path ? path : DefaultChromium;
         if (!File.Exists(executable))
         {
             throw new InvalidOperationException($"Chromium was not found at {executable}; install Debian's chromium package (scripts/test.sh does) or set E2E_CHROMIUM.");
         }
 
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = executable,
             Headless = true,

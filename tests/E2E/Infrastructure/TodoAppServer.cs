@@ -12,9 +12,14 @@ namespace LiveState.Blazor.E2E.Tests.Infrastructure;
 /// <summary>The sample TodoApp on a real Kestrel port of the loopback interface, as a browser needs it.</summary>
 public sealed class TodoAppServer : WebApplicationFactory<Program>
 {
-    public TodoAppServer()
+    private readonly string? _redis;
+
+    /// <param name="redis">When set, the app's <c>LiveState:Redis</c> setting: the app scales out on that Redis.</param>
+    /// <param name="port">The loopback port to listen on; 0 (the default) for a free one.</param>
+    public TodoAppServer(string? redis = null, int port = 0)
     {
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        _redis = redis;
+        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
     }
 
     /// <summary>What the app logged, for the artifacts of a failed test.</summary>
@@ -34,6 +39,11 @@ public sealed class TodoAppServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        if (_redis is not null)
+        {
+            builder.UseSetting("LiveState:Redis", _redis);
+        }
+
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();
