@@ -25,10 +25,8 @@ builder.Services.AddCascadingAuthenticationState();
 
 // LiveState: every tab of a browser (anonymous) or every device of a user shares one todo list; the team resolver
 // also puts signed-in users into their team's group, which shares the team list.
-// SignOutOtherTabs stays off for now: with it on, the signing-out tab's own circuit is told to reload too, and that
-// reload can abort the tab's sign-out form post, leaving the user signed in (the skipped test in
-// tests/E2E/Accounts/SignOutAcrossTabsTests.cs). Turn it on (o => o.SignOutOtherTabs = true) once that is fixed.
-var live = builder.Services.AddLiveState()
+// SignOutOtherTabs: signing out in one tab sends the user's other tabs in this browser back to the anonymous list.
+var live = builder.Services.AddLiveState(options => options.SignOutOtherTabs = true)
     .AddIdentityResolver<TeamIdentityResolver>();
 
 // Scale-out: with LiveState:Redis set (for example --LiveState:Redis=127.0.0.1:6379), state, broadcasts, presence

@@ -33,7 +33,7 @@ public sealed class LiveStateOptions
     /// <summary>
     /// When a user signs out in one tab, make every other tab of that user in the same browser leave the user's group
     /// (it reloads, and comes back anonymous). Hooks ASP.NET Core cookie authentication's sign-out; other schemes call
-    /// <c>HttpContext.SignOutOtherLiveTabsAsync()</c>. Default false.
+    /// <c>HttpContext.SignOutOtherLiveTabs()</c>. Default false.
     /// </summary>
     public bool SignOutOtherTabs { get; set; }
 

@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Error, "The browser cookie could not be read or issued (is the Data Protection key ring reachable?); serving the request without a browser id.")]
     public static partial void BrowserCookieUnavailable(ILogger logger, Exception exception);
 
+    [LoggerMessage(4, LogLevel.Error, "Could not tell the other tabs of a signed-out user; they follow when they reconnect.")]
+    public static partial void SignOutOtherTabsFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(10, LogLevel.Debug, "Circuit {CircuitId} opened as {Identity}.")]
     public static partial void CircuitOpened(ILogger logger, string circuitId, LiveIdentity identity);
 

@@ -15,7 +15,7 @@ internal sealed class SignOutOtherTabsSetup(IOptionsMonitor<LiveStateOptions> op
             await inner(context).ConfigureAwait(false);
             if (options.CurrentValue.SignOutOtherTabs)
             {
-                await context.HttpContext.SignOutOtherLiveTabsAsync().ConfigureAwait(false);
+                context.HttpContext.SignOutOtherLiveTabs();
             }
         };
     }

@@ -2,17 +2,12 @@ using LiveState.Blazor.E2E.Tests.Infrastructure;
 
 namespace LiveState.Blazor.E2E.Tests.Accounts;
 
-/// <summary>
-/// With <c>SignOutOtherTabs</c> on, signing out in one tab signs out every tab of that browser. The sample keeps it
-/// off until the bug below is fixed: turn it on in samples/TodoApp/Program.cs and unskip this test together.
-/// </summary>
+/// <summary>With <c>SignOutOtherTabs</c> on (as in the sample), signing out in one tab signs out every tab of that browser.</summary>
 public sealed class SignOutAcrossTabsTests(E2EFixture fixture) : BrowserTest(fixture)
 {
-    // Library bug, about one run in two: the sign-out also marks the signing-out tab's own circuit, whose forced
-    // reload (CascadingSessionGroupState: Navigation.Refresh(forceReload: true)) races the tab's sign-out form post.
-    // When the reload wins, the post's response (which clears the auth cookie) is dropped: every tab comes back
-    // signed in as alice and tab 1's SignOutAsync times out on "Alice". Unskip once the library is fixed.
-    [Fact(Skip = "Library bug: the signing-out tab's own forced reload can abort its sign-out post; alice stays signed in (see comment).")]
+    // The signing-out tab is in the same browser, so it is told to reload too; the library tells the tabs only once
+    // the sign-out response (which clears the auth cookie) has been sent, so that reload can no longer cancel it.
+    [Fact]
     public Task SigningOutInOneTabSendsTheOtherTabsBackToTheAnonymousList() => RunAsync(async session =>
     {
         var browser = await session.NewBrowserAsync("browser");
