@@ -1,3 +1,4 @@
+using LiveState.Blazor.Tests.Shared;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using LiveState.Blazor.Identity;

@@ -1,3 +1,4 @@
+using LiveState.Blazor.Tests.Shared;
 using System.Runtime.CompilerServices;
 using LiveState.Blazor.E2E.Tests.Infrastructure;
 

@@ -1,3 +1,5 @@
+using LiveState.Blazor.Tests.Shared;
+
 namespace LiveState.Blazor.Redis.Tests.Infrastructure;
 
 /// <summary>The servers of one app: one node in memory, or several sharing one Redis.</summary>

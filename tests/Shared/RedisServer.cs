@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace LiveState.Blazor.Redis.Tests.Infrastructure;
+namespace LiveState.Blazor.Tests.Shared;
 
 /// <summary>
 /// A real redis-server on a free loopback port, in a temp dir of its own, with the append-only file on. It can be
-/// killed (SIGKILL) and started again on the same port and dir, as a crashed Redis that comes back.
+/// killed (SIGKILL) and started again on the same port and dir, as a crashed Redis that comes back. Compiled into
+/// the Redis and browser test projects (tests/Shared is linked, not a project).
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -169,16 +170,3 @@ public sealed class RedisServer : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 }
-
-/// <summary>One redis-server shared by the tests of the "redis" collection; each test uses an app name of its own.</summary>
-public sealed class RedisFixture : IAsyncLifetime
-{
-    public RedisServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-[CollectionDefinition("redis")]
-public sealed class RedisCollection : ICollectionFixture<RedisFixture>;
