@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.State;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -23,9 +24,11 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
     private readonly SlotCache _cache;
     private readonly RedisConnection _connection;
     private readonly ILogger _logger;
+    private readonly LiveStateMetrics _metrics;
 
-    public RedisSessionGroupStore(RedisSlots slots, SlotCacheSync sync, SlotCache cache, RedisConnection connection, ILogger<RedisSessionGroupStore> logger)
+    public RedisSessionGroupStore(RedisSlots slots, SlotCacheSync sync, SlotCache cache, RedisConnection connection, LiveStateMetrics metrics, ILogger<RedisSessionGroupStore> logger)
     {
+        _metrics = metrics;
         _slots = slots;
         _sync = sync;
         _cache = cache;
@@ -79,6 +82,7 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
                 }
 
                 current = newer;
+                _metrics.UpdateConflict(retrying: true);
                 if (conflicts >= ConflictsBeforeBackoff)
                 {
                     // Servers taking turns on a hot slot: a short random pause breaks the lockstep.

@@ -12,10 +12,6 @@ internal sealed class LiveStateMetrics
     public const string MeterName = "LiveState.Blazor";
 
     private readonly UpDownCounter<long> _activeCircuits;
-    private readonly Counter<long> _broadcasts;
-    private readonly Counter<long> _circuitsReached;
-    private readonly Counter<long> _deliveryFailures;
-    private readonly Histogram<double> _broadcastDuration;
     private readonly Counter<long> _updates;
     private readonly Histogram<double> _updateDuration;
     private readonly Counter<long> _updateConflicts;
@@ -28,15 +24,6 @@ internal sealed class LiveStateMetrics
             "livestate.circuits.active_circuits", unit: "{circuits}", description: "Number of live circuits registered on this server.");
         meter.CreateObservableUpDownCounter(
             "livestate.groups.active_groups", () => (long)registry.GroupBucketCount, unit: "{groups}", description: "Number of session groups with at least one live circuit on this server.");
-        _broadcasts = meter.CreateCounter<long>(
-            "livestate.broadcasts", unit: "{broadcasts}", description: "Number of broadcasts, by target kind.");
-        _circuitsReached = meter.CreateCounter<long>(
-            "livestate.broadcast.circuits_reached", unit: "{circuits}", description: "Number of circuits broadcasts reached, by target kind.");
-        _deliveryFailures = meter.CreateCounter<long>(
-            "livestate.broadcast.delivery_failures", unit: "{deliveries}", description: "Number of deliveries to a circuit that failed or timed out.");
-        _broadcastDuration = meter.CreateHistogram(
-            "livestate.broadcast.duration", unit: "s", description: "Time from a broadcast's start until every matching circuit rendered or timed out.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] });
         _updates = meter.CreateCounter<long>(
             "livestate.state.updates", unit: "{updates}", description: "Number of session group state updates.");
         _updateDuration = meter.CreateHistogram(
@@ -63,35 +50,6 @@ internal sealed class LiveStateMetrics
             _activeCircuits.Add(-1);
         }
     }
-
-    public void Broadcast(string target, int reached, long startTimestamp)
-    {
-        var tag = new KeyValuePair<string, object?>("livestate.broadcast.target", target);
-        if (_broadcasts.Enabled)
-        {
-            _broadcasts.Add(1, tag);
-        }
-
-        if (_circuitsReached.Enabled)
-        {
-            _circuitsReached.Add(reached, tag);
-        }
-
-        if (_broadcastDuration.Enabled && startTimestamp != 0)
-        {
-            _broadcastDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tag);
-        }
-    }
-
-    public void DeliveryFailed(string errorType)
-    {
-        if (_deliveryFailures.Enabled)
-        {
-            _deliveryFailures.Add(1, new KeyValuePair<string, object?>("error.type", errorType));
-        }
-    }
-
-    public bool BroadcastDurationEnabled => _broadcastDuration.Enabled;
 
     public void Updated(long startTimestamp, string? errorType)
     {
