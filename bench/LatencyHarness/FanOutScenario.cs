@@ -40,7 +40,7 @@ internal sealed class FanOutScenario(string name, Uri address, int tabs)
         }
 
         await Probe.ExpectAsync(_clicker, expected);
-        await _clicker.ClickAsync("#increment");
+        await _clicker.ClickAsync("#increment", new() { Force = true });
         var clickAt = await Probe.ClickAtAsync(_clicker);
         var seen = new double[_watchers.Count];
         for (var i = 0; i < seen.Length; i++)

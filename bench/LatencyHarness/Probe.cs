@@ -5,6 +5,9 @@ namespace LiveState.Blazor.LatencyHarness;
 /// <c>performance.timeOrigin + performance.now()</c>: milliseconds since the Unix epoch with sub-millisecond
 /// resolution, on a clock all of one Chromium's tabs share (checked per run by <see cref="ClockCheck"/>).
 /// A capture-phase listener stamps every click; a MutationObserver stamps the moment the watched text appears.
+/// The click itself is a real (trusted) mouse click through Playwright, without its actionability checks: those wait
+/// for animation frames, which a tab in the background does not get, and would add a second to every sample
+/// (outside the measured interval, but it would make a run take half an hour).
 /// </summary>
 internal static class Probe
 {

@@ -58,8 +58,10 @@ try
             await scenario.OpenAsync(browser);
             for (var i = 0; i < options.Warmup; i++)
             {
-                await scenario.SampleAsync();
+                await BoundedVoid(scenario.SampleAsync(), scenario.Name);
             }
+
+            Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {scenario.Name}: open, warmed up");
         }
 
         // Pages alternate in blocks, so a burst of noise on this shared machine lands on all of them alike.
@@ -69,9 +71,11 @@ try
             {
                 for (var i = 0; i < options.Block && scenario.Samples.Count < options.Samples; i++)
                 {
-                    scenario.Samples.Add(await scenario.SampleAsync());
+                    scenario.Samples.Add(await Bounded(scenario.SampleAsync(), scenario.Name));
                 }
             }
+
+            Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {string.Join(", ", scenarios.Select(s => $"{s.Samples.Count}"))} samples");
         }
 
         Console.WriteLine($"## Click in tab A -> text visible in tab B ({options.Samples} samples each, {options.Warmup} warm-up, pages alternating every {options.Block})");
@@ -118,14 +122,15 @@ try
         {
             // One browser of 51 tabs at a time: two at once would measure Chromium on two cores, not the server.
             await scenario.OpenAsync(browser);
+            Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {scenario.Name}: {options.Tabs + 1} tabs open");
             for (var i = 0; i < 3; i++)
             {
-                await scenario.SampleAsync(record: false);
+                await BoundedVoid(scenario.SampleAsync(record: false), scenario.Name);
             }
 
             for (var i = 0; i < options.FanOutSamples; i++)
             {
-                await scenario.SampleAsync(record: true);
+                await BoundedVoid(scenario.SampleAsync(record: true), scenario.Name);
             }
 
             await scenario.CloseAsync();
@@ -164,6 +169,31 @@ finally
     if (redis is not null)
     {
         await redis.DisposeAsync();
+    }
+}
+
+// A sample that hangs fails the run loudly instead of stalling it.
+static async Task<T> Bounded<T>(Task<T> sample, string scenario)
+{
+    try
+    {
+        return await sample.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+    catch (TimeoutException)
+    {
+        throw new TimeoutException($"{scenario}: a sample took more than 60 s.");
+    }
+}
+
+static async Task BoundedVoid(Task sample, string scenario)
+{
+    try
+    {
+        await sample.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+    catch (TimeoutException)
+    {
+        throw new TimeoutException($"{scenario}: a sample took more than 60 s.");
     }
 }
 

@@ -38,7 +38,7 @@ internal sealed class TwoTabScenario(string name, Uri addressA, Uri addressB)
         var expected = (await Tabs.ValueAsync(_a) + 1).ToString(CultureInfo.InvariantCulture);
         await Probe.ExpectAsync(_b, expected);
         await Probe.ExpectAsync(_a, expected);
-        await _a.ClickAsync("#increment");
+        await _a.ClickAsync("#increment", new() { Force = true });
         var clickAt = await Probe.ClickAtAsync(_a);
         var seenInB = await Probe.SeenAsync(_b);
         await Probe.SeenAsync(_a);

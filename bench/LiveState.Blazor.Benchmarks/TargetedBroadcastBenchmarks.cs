@@ -22,12 +22,15 @@ public class TargetedBroadcastBenchmarks
     public void Setup()
     {
         _world = World.Create(N);
-        Check.ReachesExactly(_world.SingleEventComponents, [0, 1, 2], () => Baseline1_Group());
-        Check.ReachesExactly(_world.PerUserComponents, [0, 1, 2], () => Baseline2_Group());
-        Check.ReachesExactly(_world.LiveComponents, [0, 1, 2], () => LiveState_ToGroup().AsTask().GetAwaiter().GetResult());
-        Check.ReachesExactly(_world.SingleEventComponents, [3, 4, 5], () => Baseline1_Users());
-        Check.ReachesExactly(_world.PerUserComponents, [3, 4, 5], () => Baseline2_Users());
-        Check.ReachesExactly(_world.LiveComponents, [3, 4, 5], () => LiveState_ToUsers().AsTask().GetAwaiter().GetResult());
+        var notifier = _world.Notifier;
+        var perUser = _world.PerUser;
+        var broadcaster = _world.Broadcaster;
+        Check.ReachesExactly(_world.SingleEventComponents, [0, 1, 2], () => { notifier.NotifyGroup(World.AliceGroup); return 3; });
+        Check.ReachesExactly(_world.PerUserComponents, [0, 1, 2], () => perUser.NotifyUser(World.Alice));
+        Check.ReachesExactly(_world.LiveComponents, [0, 1, 2], () => broadcaster.BroadcastToGroupAsync(World.AliceGroup).AsTask().GetAwaiter().GetResult());
+        Check.ReachesExactly(_world.SingleEventComponents, [3, 4, 5], () => { notifier.NotifyUsers(World.ThreeUsers); return 3; });
+        Check.ReachesExactly(_world.PerUserComponents, [3, 4, 5], () => World.ThreeUsers.Sum(perUser.NotifyUser));
+        Check.ReachesExactly(_world.LiveComponents, [3, 4, 5], () => broadcaster.BroadcastToUsersAsync(World.ThreeUsers).AsTask().GetAwaiter().GetResult());
     }
 
     /// <summary>Releases the world.</summary>
@@ -35,49 +38,38 @@ public class TargetedBroadcastBenchmarks
     public void Cleanup() => _world.Dispose();
 
     /// <summary>Baseline 1: every one of N subscribers checks the group.</summary>
-    [Benchmark(Baseline = true)]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch.Size)]
     [BenchmarkCategory("ToGroup")]
-    public int Baseline1_Group()
-    {
-        _world.Notifier.NotifyGroup(World.AliceGroup);
-        return 3;
-    }
+    public Task Baseline1_Group() => Batch.Run(() => _world.Notifier.NotifyGroup(World.AliceGroup));
 
     /// <summary>Baseline 2: the hand-kept list of alice's components.</summary>
-    [Benchmark]
+    [Benchmark(OperationsPerInvoke = Batch.Size)]
     [BenchmarkCategory("ToGroup")]
-    public int Baseline2_Group() => _world.PerUser.NotifyUser(World.Alice);
+    public Task Baseline2_Group() => Batch.Run(() => _world.PerUser.NotifyUser(World.Alice));
 
     /// <summary>LiveState: <c>BroadcastToGroupAsync</c>.</summary>
-    [Benchmark]
+    [Benchmark(OperationsPerInvoke = Batch.Size)]
     [BenchmarkCategory("ToGroup")]
-    public ValueTask<int> LiveState_ToGroup() => _world.Broadcaster.BroadcastToGroupAsync(World.AliceGroup);
+    public Task LiveState_ToGroup() => Batch.Run(() => _world.Broadcaster.BroadcastToGroupAsync(World.AliceGroup));
 
     /// <summary>Baseline 1: every one of N subscribers checks the user list.</summary>
-    [Benchmark(Baseline = true)]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch.Size)]
     [BenchmarkCategory("ToUsers")]
-    public int Baseline1_Users()
-    {
-        _world.Notifier.NotifyUsers(World.ThreeUsers);
-        return 3;
-    }
+    public Task Baseline1_Users() => Batch.Run(() => _world.Notifier.NotifyUsers(World.ThreeUsers));
 
     /// <summary>Baseline 2: three hand-kept lists.</summary>
-    [Benchmark]
+    [Benchmark(OperationsPerInvoke = Batch.Size)]
     [BenchmarkCategory("ToUsers")]
-    public int Baseline2_Users()
+    public Task Baseline2_Users() => Batch.Run(() =>
     {
-        var reached = 0;
         foreach (var user in World.ThreeUsers)
         {
-            reached += _world.PerUser.NotifyUser(user);
+            _world.PerUser.NotifyUser(user);
         }
-
-        return reached;
-    }
+    });
 
     /// <summary>LiveState: <c>BroadcastToUsersAsync</c>.</summary>
-    [Benchmark]
+    [Benchmark(OperationsPerInvoke = Batch.Size)]
     [BenchmarkCategory("ToUsers")]
-    public ValueTask<int> LiveState_ToUsers() => _world.Broadcaster.BroadcastToUsersAsync(World.ThreeUsers);
+    public Task LiveState_ToUsers() => Batch.Run(() => _world.Broadcaster.BroadcastToUsersAsync(World.ThreeUsers));
 }
