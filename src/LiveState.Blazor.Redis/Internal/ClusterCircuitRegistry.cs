@@ -117,26 +117,8 @@ internal sealed class ClusterCircuitRegistry : ILiveCircuitRegistry, IDisposable
 
     private void OnLocalChanged(object? sender, LiveCircuitChangedEventArgs change) => Raise(change);
 
-    private void Raise(LiveCircuitChangedEventArgs change)
-    {
-        var handlers = Changed;
-        if (handlers is null)
-        {
-            return;
-        }
-
-        foreach (var handler in handlers.GetInvocationList())
-        {
-            try
-            {
-                ((EventHandler<LiveCircuitChangedEventArgs>)handler)(this, change);
-            }
-            catch (Exception ex)
-            {
-                Log.PresenceHandlerFailed(_logger, change.Kind, ex);
-            }
-        }
-    }
+    private void Raise(LiveCircuitChangedEventArgs change) =>
+        RegistryChanges.Raise(Changed, this, change, ex => Log.PresenceHandlerFailed(_logger, change.Kind, ex));
 
     public void Dispose()
     {

@@ -360,26 +360,8 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
     }
 
-    private void Raise(LiveCircuitChangedEventArgs change)
-    {
-        var handlers = Changed;
-        if (handlers is null)
-        {
-            return;
-        }
-
-        foreach (var handler in handlers.GetInvocationList())
-        {
-            try
-            {
-                ((EventHandler<LiveCircuitChangedEventArgs>)handler)(this, change);
-            }
-            catch (Exception ex)
-            {
-                Log.RegistryHandlerFailed(_logger, change.Kind, ex);
-            }
-        }
-    }
+    private void Raise(LiveCircuitChangedEventArgs change) =>
+        RegistryChanges.Raise(Changed, this, change, ex => Log.RegistryHandlerFailed(_logger, change.Kind, ex));
 
     private sealed class Bucket
     {
