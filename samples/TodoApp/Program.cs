@@ -26,8 +26,10 @@ builder.Services.AddCascadingAuthenticationState();
 // LiveState: every tab of a browser (anonymous) or every device of a user shares one todo list; the team resolver
 // also puts signed-in users into their team's group, which shares the team list.
 // SignOutOtherTabs: signing out in one tab sends the user's other tabs in this browser back to the anonymous list.
+// snippet-begin: add-live-state
 var live = builder.Services.AddLiveState(options => options.SignOutOtherTabs = true)
     .AddIdentityResolver<TeamIdentityResolver>();
+// snippet-end: add-live-state
 
 // Scale-out: with LiveState:Redis set (for example --LiveState:Redis=127.0.0.1:6379), state, broadcasts, presence
 // and Data Protection keys are shared through Redis by every server of the app; without it, state lives in memory.
@@ -49,9 +51,11 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
+// snippet-begin: pipeline
 app.UseAuthentication();
 app.UseLiveState();
 app.UseAuthorization();
+// snippet-end: pipeline
 app.UseAntiforgery();
 
 app.MapStaticAssets();

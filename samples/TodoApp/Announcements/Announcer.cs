@@ -12,6 +12,7 @@ public sealed class Announcer(ISessionGroupStateService groups, ILiveBroadcaster
 
     public AnnouncementBoard Board => groups.Get<AnnouncementBoard>(AnnouncementBoard.GroupId);
 
+    // snippet-begin: send
     /// <summary>Posts an announcement and returns how many open tabs it reached live.</summary>
     public async Task<int> SendAsync(string text, Audience audience, string from, CancellationToken cancellationToken = default)
     {
@@ -31,4 +32,5 @@ public sealed class Announcer(ISessionGroupStateService groups, ILiveBroadcaster
             _ => 0,
         };
     }
+    // snippet-end: send
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace TodoApp.Teams;
 
+// snippet-begin: team-resolver
 /// <summary>
 /// Custom grouping: a signed-in user keeps the default group (<c>user:{id}</c>: their own list on every device)
 /// and also belongs to <c>team:{name}</c> for each <c>team</c> claim. The registry indexes memberships, so an
@@ -47,3 +48,4 @@ public sealed class TeamIdentityResolver(IOptionsMonitor<LiveStateOptions> optio
             : new LiveIdentity(identity.GroupId, identity.UserId, [.. identity.Memberships, .. teams]);
     }
 }
+// snippet-end: team-resolver

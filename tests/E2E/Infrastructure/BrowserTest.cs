@@ -33,6 +33,9 @@ public abstract class BrowserTest(E2EFixture fixture)
             ? configured
             : Path.Combine(FindRepositoryRoot() ?? AppContext.BaseDirectory, "TestResults", "e2e-artifacts");
 
+    /// <summary>The repository's root directory, or null when the tests run outside it.</summary>
+    internal static string? RepositoryRoot => FindRepositoryRoot();
+
     private static string? FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -1,0 +1,246 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace LiveState.Blazor.Docs;
+
+/// <summary>
+/// Keeps the guides honest: every C# or Razor sample in README.md and docs/*.md is a copy of a region of a file
+/// that compiles (this project's Snippets/, the sample app, or another test project), and every relative link
+/// points at a file that exists.
+/// </summary>
+/// <remarks>
+/// In markdown, the line before a fenced block names its source: <c>&lt;!-- snippet: path#name --&gt;</c>, the path
+/// relative to the repository root. In the source, the region lies between lines containing
+/// <c>snippet-begin: name</c> and <c>snippet-end: name</c>; without <c>#name</c> the block is the whole file.
+/// The block must equal the region with its common indentation removed.
+/// </remarks>
+public sealed partial class DocumentationTests
+{
+    private static readonly string[] CodeLanguages = ["csharp", "cs", "c#", "razor", "cshtml"];
+
+    public static TheoryData<string> Documents()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in DocumentPaths())
+        {
+            data.Add(path);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_guides_are_all_found()
+    {
+        var documents = DocumentPaths();
+        string[] guides =
+        [
+            "README.md", "docs/getting-started.md", "docs/identity-and-groups.md", "docs/broadcasting.md",
+            "docs/presence.md", "docs/scaling.md", "docs/security.md", "docs/testing.md", "docs/migrating.md",
+            "docs/observability.md", "docs/performance.md",
+        ];
+        Assert.All(guides, guide => Assert.Contains(guide, documents));
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Every_code_sample_is_a_region_of_a_compiled_file(string document)
+    {
+        var problems = new List<string>();
+        var blocks = ParseBlocks(document);
+        foreach (var block in blocks)
+        {
+            var isCode = CodeLanguages.Contains(block.Language, StringComparer.OrdinalIgnoreCase);
+            if (block.Source is null)
+            {
+                if (isCode)
+                {
+                    problems.Add($"{document}:{block.Line}: a {block.Language} block without a '<!-- snippet: path#name -->' line before it");
+                }
+
+                continue;
+            }
+
+            var expected = ReadRegion(block.Source, out var error);
+            if (expected is null)
+            {
+                problems.Add($"{document}:{block.Line}: {error}");
+            }
+            else if (expected != block.Content)
+            {
+                problems.Add($"{document}:{block.Line}: the block differs from {block.Source}.{Environment.NewLine}--- expected (from the source) ---{Environment.NewLine}{expected}{Environment.NewLine}--- found (in the document) ---{Environment.NewLine}{block.Content}");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine + Environment.NewLine, problems));
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Every_relative_link_points_at_a_file_that_exists(string document)
+    {
+        var directory = Path.GetDirectoryName(Path.Combine(RepositoryRoot, document))!;
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot, document));
+        var missing = LinkPattern().Matches(text)
+            .Select(m => m.Groups["target"].Value)
+            .Where(t => !t.Contains("://", StringComparison.Ordinal) && !t.StartsWith('#') && !t.StartsWith("mailto:", StringComparison.Ordinal))
+            .Select(t => t.Split('#')[0])
+            .Where(t => !File.Exists(Path.Combine(directory, t)) && !Directory.Exists(Path.Combine(directory, t)))
+            .ToList();
+        Assert.True(missing.Count == 0, $"{document} links to missing files: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void The_checker_rejects_a_block_that_differs_from_its_source()
+    {
+        // The checker itself must be able to fail: a region read back matches, a changed copy does not.
+        var region = ReadRegion("tests/Docs/Snippets/GettingStarted.cs#services", out var error);
+        Assert.NotNull(region);
+        Assert.Null(error);
+        Assert.Contains("AddLiveState", region, StringComparison.Ordinal);
+        Assert.Null(ReadRegion("tests/Docs/Snippets/GettingStarted.cs#no-such-region", out error));
+        Assert.Contains("no-such-region", error, StringComparison.Ordinal);
+        var blocks = ParseMarkdown("<!-- snippet: a.cs#x -->\n```csharp\n  var x = 1;\n```\n```csharp\nunmarked\n```\n", "doc.md");
+        Assert.Equal(2, blocks.Count);
+        Assert.Equal("a.cs#x", blocks[0].Source);
+        Assert.Equal("  var x = 1;", blocks[0].Content);
+        Assert.Null(blocks[1].Source);
+    }
+
+    internal static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "LiveState.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No LiveState.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static List<string> DocumentPaths() =>
+    [
+        "README.md",
+        .. Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "docs"), "*.md")
+            .Select(p => "docs/" + Path.GetFileName(p))
+            .Order(StringComparer.Ordinal),
+    ];
+
+    private static List<Block> ParseBlocks(string document) =>
+        ParseMarkdown(File.ReadAllText(Path.Combine(RepositoryRoot, document)), document);
+
+    internal static List<Block> ParseMarkdown(string text, string document)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        var blocks = new List<Block>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith("```", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var language = lines[i][3..].Trim();
+            string? source = null;
+            if (i > 0 && SnippetPattern().Match(lines[i - 1]) is { Success: true } marker)
+            {
+                source = marker.Groups["source"].Value;
+            }
+
+            var start = i + 1;
+            var end = start;
+            while (end < lines.Length && !lines[end].StartsWith("```", StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            if (end == lines.Length)
+            {
+                throw new InvalidOperationException($"{document}:{i + 1}: a fenced block that never closes.");
+            }
+
+            blocks.Add(new Block(i + 1, language, source, string.Join('\n', lines[start..end])));
+            i = end;
+        }
+
+        return blocks;
+    }
+
+    internal static string? ReadRegion(string source, out string? error)
+    {
+        var parts = source.Split('#', 2);
+        var path = Path.Combine(RepositoryRoot, parts[0]);
+        if (!File.Exists(path))
+        {
+            error = $"the source {parts[0]} does not exist";
+            return null;
+        }
+
+        var lines = File.ReadAllText(path).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        if (parts.Length == 1)
+        {
+            error = null;
+            return string.Join('\n', lines.Select(l => l.TrimEnd()));
+        }
+
+        var name = parts[1];
+        var begin = Array.FindIndex(lines, l => IsMarker(l, "snippet-begin", name));
+        var end = Array.FindIndex(lines, l => IsMarker(l, "snippet-end", name));
+        if (begin < 0 || end < begin)
+        {
+            error = $"{parts[0]} has no region '{name}' (lines with 'snippet-begin: {name}' and 'snippet-end: {name}')";
+            return null;
+        }
+
+        error = null;
+        return Dedent(lines[(begin + 1)..end]);
+    }
+
+    private static bool IsMarker(string line, string kind, string name)
+    {
+        var at = line.IndexOf(kind + ":", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = line[(at + kind.Length + 1)..].Trim();
+        if (rest.EndsWith("*@", StringComparison.Ordinal) || rest.EndsWith("-->", StringComparison.Ordinal) || rest.EndsWith("*/", StringComparison.Ordinal))
+        {
+            var space = rest.LastIndexOf(' ');
+            rest = space > 0 ? rest[..space].Trim() : rest;
+        }
+
+        return rest == name;
+    }
+
+    private static string Dedent(string[] lines)
+    {
+        var indent = lines.Where(l => l.Trim().Length > 0).Select(l => l.Length - l.TrimStart().Length).DefaultIfEmpty(0).Min();
+        var builder = new StringBuilder();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append('\n');
+            }
+
+            var line = lines[i].TrimEnd();
+            builder.Append(line.Length >= indent ? line[indent..] : line.TrimStart());
+        }
+
+        return builder.ToString();
+    }
+
+    [GeneratedRegex(@"^<!--\s*snippet:\s*(?<source>\S+)\s*-->\s*$")]
+    private static partial Regex SnippetPattern();
+
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
+    private static partial Regex LinkPattern();
+
+    internal sealed record Block(int Line, string Language, string? Source, string Content);
+}
