@@ -2,6 +2,7 @@ using LiveState.Blazor;
 
 namespace LiveState.Blazor.Testing.Tests.Components;
 
+// snippet-begin: notices
 /// <summary>App code outside any circuit (an admin page, a job): leaves a notice for a user and re-renders only that user's tabs.</summary>
 public sealed class Notices(ISessionGroupStateService groups, ILiveBroadcaster broadcaster)
 {
@@ -11,3 +12,4 @@ public sealed class Notices(ISessionGroupStateService groups, ILiveBroadcaster b
         return await broadcaster.BroadcastToUsersAsync([userId]);
     }
 }
+// snippet-end: notices

@@ -3,6 +3,7 @@ using LiveState.Blazor;
 
 namespace LiveState.Blazor.Testing.Tests.Components;
 
+// snippet-begin: todo-state
 /// <summary>A small shared todo list, as an app would keep it: one immutable value per session group.</summary>
 [SessionGroupSlot("todos")]
 public sealed record TodoState
@@ -11,6 +12,7 @@ public sealed record TodoState
 
     public TodoState Add(string title) => this with { Items = Items.Add(title) };
 }
+// snippet-end: todo-state
 
 /// <summary>A shared counter kept as a mutable class (copied on every update).</summary>
 public sealed class CounterState
