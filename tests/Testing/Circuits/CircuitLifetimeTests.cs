@@ -153,3 +153,48 @@ public sealed class WithoutAddLiveStateTests
         Assert.Contains("AddLiveState", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class CircuitServicesTests : IDisposable
+{
+    private readonly BunitContext _ctx = new();
+
+    public CircuitServicesTests() => _ctx.AddLiveState();
+
+    public void Dispose() => _ctx.Dispose();
+
+    [Fact]
+    public void EachTabsAuthenticationStateCarriesItsOwnUser()
+    {
+        var alice = _ctx.OpenCircuit(LiveTestIdentity.User("alice")).Render<WhoAmI>();
+        var anonymous = _ctx.OpenCircuit(LiveTestPrincipal.Anonymous("laptop")).Render<WhoAmI>();
+        var bob = _ctx.OpenCircuit(LiveTestPrincipal.User("bob")).Render<WhoAmI>();
+
+        Assert.Equal("alice", alice.Find(".name").TextContent);
+        Assert.Equal("anonymous", anonymous.Find(".name").TextContent);
+        Assert.Equal("bob", bob.Find(".name").TextContent);
+    }
+
+    [Fact]
+    public void MovingATabAwayUpdatesThePresenceOfTheGroupItLeft()
+    {
+        var laptop = LiveTestIdentity.Browser("laptop");
+        var stays = _ctx.RenderLive<CounterButton>(laptop);
+        var leaves = _ctx.OpenCircuit(laptop);
+        stays.WaitForAssertion(() => Assert.Equal("2", stays.Find(".tabs").TextContent), Deadline.Render);
+
+        leaves.MoveTo(LiveTestIdentity.User("alice"));
+
+        stays.WaitForAssertion(() => Assert.Equal("1", stays.Find(".tabs").TextContent), Deadline.Render);
+    }
+
+    [Fact]
+    public void EachTabHasItsOwnRendererAndJSInterop()
+    {
+        var first = _ctx.OpenCircuit(LiveTestIdentity.User("alice"));
+        var second = _ctx.OpenCircuit(LiveTestIdentity.User("alice"));
+
+        Assert.NotSame(first.Context, second.Context);
+        Assert.NotSame(first.Context.Renderer, second.Context.Renderer);
+        Assert.NotSame(first.Context.JSInterop, second.Context.JSInterop);
+    }
+}
