@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using LiveState.Blazor.Redis.Internal;
 using LiveState.Blazor.Redis.Tests.Infrastructure;
 using LiveState.Blazor.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
@@ -96,6 +97,24 @@ public sealed class HealthCheckTests
         await redis.RestartAsync();
         await Wait.UntilAsync(async () => (await CheckAsync(host, "redis-backplane")).Status == HealthStatus.Healthy, "the check reports Redis back", TimeSpan.FromSeconds(20));
         Assert.Equal(true, (await CheckAsync(host, "redis-backplane")).Data["subscribed"]);
+    }
+
+    [Fact]
+    public async Task ConnectedButNotSubscribedIsDegraded()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var host = await StartHostAsync(live => live.AddRedis(redis.EndPoint, FastHeartbeat), checks => checks.AddLiveStateRedis(timeout: CheckTimeout));
+        Assert.Equal(HealthStatus.Healthy, (await CheckAsync(host)).Status);
+
+        // Stopping the backplane drops its subscription and its heartbeat (which would subscribe again); the connection stays.
+        await host.Services.GetRequiredService<RedisLiveStateService>().StopAsync(CancellationToken.None);
+        var entry = await CheckAsync(host);
+
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.Contains("not subscribed", entry.Description, StringComparison.Ordinal);
+        Assert.Equal(true, entry.Data["connected"]);
+        Assert.Equal(false, entry.Data["subscribed"]);
+        Assert.True(entry.Data.ContainsKey("ping_ms"));
     }
 
     [Fact]
