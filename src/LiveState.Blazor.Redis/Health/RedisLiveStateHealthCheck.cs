@@ -33,6 +33,19 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var failure = context?.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
+        try
+        {
+            return await CheckAsync(failure, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Whatever a multiplexer being disposed under us (the app stopping) or a bug throws: a result, never a throw.
+            return new HealthCheckResult(failure, $"The Redis health check failed: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<HealthCheckResult> CheckAsync(HealthStatus failure, CancellationToken cancellationToken)
+    {
         if (_connection is null || _subscriber is null || _names is null || _server is null)
         {
             return new HealthCheckResult(failure, "LiveState's Redis backend is not registered: call AddLiveState().AddRedis(...).");
