@@ -55,7 +55,7 @@ public sealed class PackageContentsTests(PackedFeed feed, ITestOutputHelper outp
             Assert.Equal(head, (string?)repository.Attribute("commit"));
         }
 
-        Assert.Equal(PackedFeed.RepositoryUrl, Value(metadata, "projectUrl"));
+        Assert.Equal(PackedFeed.RepositoryUrl[..^".git".Length], Value(metadata, "projectUrl"));
     }
 
     [Theory]
