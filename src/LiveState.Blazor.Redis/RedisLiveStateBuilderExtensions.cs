@@ -17,6 +17,8 @@ public static class RedisLiveStateBuilderExtensions
     /// Redis pub/sub, so every server sees the same state, every broadcast reaches the matching circuits on every
     /// server, and presence counts the whole cluster. Also shares Data Protection keys through Redis (see
     /// <see cref="RedisLiveStateOptions.ShareDataProtectionKeys"/>). Blazor Server still needs sticky sessions.
+    /// To report the connection to a load balancer or orchestrator, add
+    /// <c>AddHealthChecks().</c><see cref="RedisLiveStateHealthCheckBuilderExtensions.AddLiveStateRedis"/>.
     /// </summary>
     /// <param name="builder">The builder <c>AddLiveState()</c> returned.</param>
     /// <param name="configure">Sets the options; one of the connection options is required.</param>
