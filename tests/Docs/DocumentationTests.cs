@@ -125,6 +125,9 @@ public sealed partial class DocumentationTests
     private static List<string> DocumentPaths() =>
     [
         "README.md",
+        "src/LiveState.Blazor/README.md",
+        "src/LiveState.Blazor.Redis/README.md",
+        "src/LiveState.Blazor.Testing/README.md",
         .. Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "docs"), "*.md")
             .Select(p => "docs/" + Path.GetFileName(p))
             .Order(StringComparer.Ordinal),

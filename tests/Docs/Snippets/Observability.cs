@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -19,5 +20,21 @@ public static class ObservabilitySetup
                 .AddSource("LiveState.Blazor")
                 .AddOtlpExporter());
         // snippet-end: opentelemetry
+    }
+
+    public static WebApplication AddHealthCheck(WebApplicationBuilder builder)
+    {
+        builder.Services.AddLiveState().AddRedis(builder.Configuration["LiveState:Redis"] ?? "127.0.0.1:6379");
+
+        // snippet-begin: health-check
+        builder.Services.AddHealthChecks().AddLiveStateRedis(tags: ["ready"]);
+        // snippet-end: health-check
+
+        var app = builder.Build();
+        // snippet-begin: map-health
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // snippet-end: map-health
+        return app;
     }
 }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveState.Blazor.Docs;
+
+/// <summary>docs/observability.md names exactly the instruments, spans and tags LiveState publishes.</summary>
+public sealed partial class ObservabilityDocTests
+{
+    private static readonly string Document = File.ReadAllText(Path.Combine(DocumentationTests.RepositoryRoot, "docs", "observability.md"));
+
+    [Fact]
+    public async Task The_metrics_table_lists_every_instrument_of_the_meter_and_nothing_else()
+    {
+        var published = new HashSet<string>(StringComparer.Ordinal);
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "LiveState.Blazor")
+                {
+                    lock (published)
+                    {
+                        published.Add(instrument.Name);
+                    }
+                }
+            },
+        };
+        listener.Start();
+
+        await using (var services = NewServices())
+        {
+            // Instruments are created with the first service that records any.
+            await services.GetRequiredService<ISessionGroupStateService>().UpdateAsync<Snippets.Clicks>("group:docs", c => c.Count++);
+            await services.GetRequiredService<ILiveBroadcaster>().BroadcastToAllAsync();
+        }
+
+        var documented = MetricRow().Matches(Document).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(documented);
+        lock (published)
+        {
+            Assert.Equal(published.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task The_traces_table_lists_the_spans_and_tags_LiveState_records()
+    {
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "LiveState.Blazor",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (spans)
+                {
+                    spans.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await using (var services = NewServices())
+        {
+            await services.GetRequiredService<ISessionGroupStateService>().UpdateAsync<Snippets.Clicks>("team:docs", c => c.Count++);
+            await services.GetRequiredService<ILiveBroadcaster>().BroadcastToGroupAsync("team:docs");
+        }
+
+        lock (spans)
+        {
+            foreach (var (name, tags) in SpanRows())
+            {
+                var recorded = spans.Where(s => s.OperationName == name).ToList();
+                Assert.True(recorded.Count > 0, $"No span '{name}' was recorded; recorded: {string.Join(", ", spans.Select(s => s.OperationName).Distinct())}");
+                var seen = recorded.SelectMany(s => s.TagObjects.Select(t => t.Key)).ToHashSet(StringComparer.Ordinal);
+                foreach (var tag in tags.Where(t => t != "error.type"))
+                {
+                    Assert.True(seen.Contains(tag), $"Span '{name}' never carried the documented tag '{tag}'; it carried: {string.Join(", ", seen)}");
+                }
+
+                Assert.All(seen, tag => Assert.Contains(tag, tags));
+            }
+        }
+    }
+
+    private static ServiceProvider NewServices()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddMetrics();
+        services.AddLiveState();
+        return services.BuildServiceProvider();
+    }
+
+    private static IEnumerable<(string Name, List<string> Tags)> SpanRows() =>
+        SpanRow().Matches(Document).Select(m => (
+            m.Groups["name"].Value,
+            TagName().Matches(m.Groups["tags"].Value).Select(t => t.Groups[1].Value).ToList()));
+
+    [GeneratedRegex(@"^\| `(?<name>livestate\.[a-z_.]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex MetricRow();
+
+    [GeneratedRegex(@"^\| `(?<name>LiveState [a-z]+)` \| [^|]+ \| (?<tags>[^|]+) \|", RegexOptions.Multiline)]
+    private static partial Regex SpanRow();
+
+    [GeneratedRegex(@"`((?:livestate|error)\.[a-z_.]+)`")]
+    private static partial Regex TagName();
+}
