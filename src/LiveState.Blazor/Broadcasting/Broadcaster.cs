@@ -236,11 +236,12 @@ internal sealed class Broadcaster : ILiveBroadcaster
     }
 
     /// <summary>
-    /// Renders one broadcast's claimed circuits on the thread pool, never on the caller's thread. Workers take the
-    /// circuits one at a time from a shared index, so a render that runs long (inline on an idle dispatcher) holds up
-    /// only its own worker; each worker, when it first starts with work left, queues a further worker (as
-    /// <c>Parallel.For</c> does), so the others go on even while renders block. A worker yields its thread after a
-    /// short slice so that one big broadcast never starves the pool's other work.
+    /// Renders one broadcast's claimed circuits: the caller renders the first slice (up to 1 ms) itself, thread-pool
+    /// workers the rest. Caller and workers take the circuits one at a time from a shared index, so a render that runs
+    /// long (inline on an idle dispatcher) holds up only its own thread; with two or more circuits a worker is queued
+    /// before the caller renders anything, and each worker, when it first starts with work left, queues a further
+    /// worker (as <c>Parallel.For</c> does), so the others go on even while renders block. A worker yields its thread
+    /// after a short slice so that one big broadcast never starves the pool's other work.
     /// </summary>
     /// <remarks>
     /// A render that completes inside its worker (an idle dispatcher: the usual case) costs no task, continuation
@@ -251,6 +252,20 @@ internal sealed class Broadcaster : ILiveBroadcaster
     private sealed class Delivery : IThreadPoolWorkItem
     {
         private static readonly long Slice = Stopwatch.Frequency / 1000; // 1 ms
+        private static readonly ExecutionContext Clean = CleanContext();
+
+        private static ExecutionContext CleanContext()
+        {
+            ExecutionContext? clean = null;
+            using (ExecutionContext.SuppressFlow())
+            {
+                var thread = new Thread(() => clean = ExecutionContext.Capture());
+                thread.Start();
+                thread.Join();
+            }
+
+            return clean!;
+        }
 
         private readonly Broadcaster _owner;
         private readonly BroadcastTelemetry _telemetry;
@@ -287,8 +302,17 @@ internal sealed class Broadcaster : ILiveBroadcaster
 
         public ValueTask<int> RunAsync(int coalesced, CancellationToken cancellationToken)
         {
-            // The delivery is its own first worker.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // The caller renders the first slice itself: with idle dispatchers (the usual case) a broadcast then
+            // completes without a thread hand-off, as a hand-written event would. With two or more circuits a worker
+            // is queued first, so that a render that blocks the caller's thread holds up no other circuit; it goes to
+            // the caller's local queue, where the caller's own thread finds it first once it awaits.
+            if (_count >= 2)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            }
+
+            // No execution context flows: each circuit renders in a clean one, never with the sender's async locals.
+            ExecutionContext.Run(Clean, static state => ((Delivery)state!).Work(replicate: false), this);
             bool finished;
             int reached, failures;
             lock (this)
@@ -593,3 +617,4 @@ internal sealed class Broadcaster : ILiveBroadcaster
         public int Value;
     }
 }
+
