@@ -282,6 +282,19 @@ internal sealed class Broadcaster : ILiveBroadcaster
         private TimeSpan _timedOutAfter; // under lock (this), with _closed
         private volatile bool _closed; // written under lock (this): the caller stopped waiting
         private List<(LiveCircuit Circuit, Task Render)>? _running; // under lock (this)
+        private bool _inlineMore; // what the caller's inline slice returned
+
+        /// <summary>The watchdog's last look at <see cref="Progress"/>; -1 before its first.</summary>
+        internal int WatchdogSeen = -1;
+
+        /// <summary>How many circuits were taken so far.</summary>
+        internal int Progress => Volatile.Read(ref _next.Value);
+
+        /// <summary>Whether circuits wait that nobody took yet.</summary>
+        internal bool HasWaiting => Progress < _count;
+
+        /// <summary>The caller's thread is held by one render with circuits waiting: a worker takes over the rest.</summary>
+        internal void Rescue() => ThreadPool.UnsafeQueueUserWorkItem(new Worker(this), preferLocal: false);
 
         /// <param name="owner">The broadcaster.</param>
         /// <param name="telemetry">The broadcast's metrics and span, ended when the caller has its count.</param>
@@ -303,16 +316,30 @@ internal sealed class Broadcaster : ILiveBroadcaster
         public ValueTask<int> RunAsync(int coalesced, CancellationToken cancellationToken)
         {
             // The caller renders the first slice itself: with idle dispatchers (the usual case) a broadcast then
-            // completes without a thread hand-off, as a hand-written event would. With two or more circuits a worker
-            // is queued first, so that a render that blocks the caller's thread holds up no other circuit; it goes to
-            // the caller's local queue, where the caller's own thread finds it first once it awaits.
-            if (_count >= 2)
+            // completes without a thread hand-off, as a hand-written event would. With two or more circuits the
+            // watchdog looks on: should one render hold the caller's thread (a blocking component) while others wait,
+            // it hands them to workers within a tick or two, so a blocking render holds up no other circuit.
+            var watched = _count >= 2;
+            if (watched)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+                InlineWatchdog.Watch(this);
             }
 
             // No execution context flows: each circuit renders in a clean one, never with the sender's async locals.
-            ExecutionContext.Run(Clean, static state => ((Delivery)state!).Work(replicate: false), this);
+            var more = false;
+            ExecutionContext.Run(Clean, static state => { var self = (Delivery)state!; self._inlineMore = self.Work(replicate: false); }, this);
+            more = _inlineMore;
+            if (watched)
+            {
+                InlineWatchdog.Unwatch(this);
+            }
+
+            if (more)
+            {
+                // The slice ran out with circuits left: workers take over, multiplying as the pool finds threads.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+
             bool finished;
             int reached, failures;
             lock (this)
@@ -589,6 +616,103 @@ internal sealed class Broadcaster : ILiveBroadcaster
                 _closed = true;
                 _timedOutAfter = timedOutAfter;
                 return (_reached, _failures, _unfinished, _running);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Looks after the broadcasts whose caller renders inline: every <see cref="Tick"/> it checks that each one took a
+    /// circuit since its last look; one that did not (its caller's thread is held by one render) while circuits wait
+    /// gets a worker, which multiplies as workers do. One shared timer, running only while broadcasts come; no thread
+    /// wake-up for a broadcast that completes inline, which is what a broadcast to idle circuits does.
+    /// </summary>
+    private static class InlineWatchdog
+    {
+        private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
+        private const int IdleTicksBeforeStop = 200;
+        private static readonly Lock Gate = new();
+        private static readonly List<Delivery> Watched = [];
+        private static Timer? _timer;
+        private static bool _running;
+        private static bool _active; // a broadcast was watched since the last tick
+        private static int _idleTicks;
+
+        public static void Watch(Delivery delivery)
+        {
+            lock (Gate)
+            {
+                Watched.Add(delivery);
+                _active = true;
+                if (!_running)
+                {
+                    _running = true;
+                    _idleTicks = 0;
+                    if (_timer is null)
+                    {
+                        // No execution context flows into the timer's callbacks.
+                        using (ExecutionContext.SuppressFlow())
+                        {
+                            _timer = new Timer(static _ => Check(), null, Tick, Tick);
+                        }
+                    }
+                    else
+                    {
+                        _timer.Change(Tick, Tick);
+                    }
+                }
+            }
+        }
+
+        public static void Unwatch(Delivery delivery)
+        {
+            lock (Gate)
+            {
+                // Usually the last one added: search from the end.
+                var index = Watched.LastIndexOf(delivery);
+                if (index >= 0)
+                {
+                    Watched.RemoveAt(index);
+                }
+            }
+        }
+
+        private static void Check()
+        {
+            List<Delivery>? stuck = null;
+            lock (Gate)
+            {
+                for (var i = Watched.Count - 1; i >= 0; i--)
+                {
+                    var delivery = Watched[i];
+                    var progress = delivery.Progress;
+                    if (progress == delivery.WatchdogSeen && delivery.HasWaiting)
+                    {
+                        // No circuit taken for a whole tick: its caller is held. It is no longer watched once rescued.
+                        (stuck ??= []).Add(delivery);
+                        Watched.RemoveAt(i);
+                    }
+                    else
+                    {
+                        delivery.WatchdogSeen = progress;
+                    }
+                }
+
+                if (Watched.Count == 0 && !_active && ++_idleTicks >= IdleTicksBeforeStop)
+                {
+                    _running = false;
+                    _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                }
+                else if (_active || Watched.Count > 0)
+                {
+                    _idleTicks = 0;
+                }
+
+                _active = false;
+            }
+
+            foreach (var delivery in stuck ?? [])
+            {
+                delivery.Rescue();
             }
         }
     }
