@@ -326,15 +326,13 @@ internal sealed class Broadcaster : ILiveBroadcaster
             }
 
             // No execution context flows: each circuit renders in a clean one, never with the sender's async locals.
-            var more = false;
             ExecutionContext.Run(Clean, static state => { var self = (Delivery)state!; self._inlineMore = self.Work(replicate: false); }, this);
-            more = _inlineMore;
             if (watched)
             {
                 InlineWatchdog.Unwatch(this);
             }
 
-            if (more)
+            if (_inlineMore)
             {
                 // The slice ran out with circuits left: workers take over, multiplying as the pool finds threads.
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);

@@ -11,7 +11,7 @@ namespace LiveState.Blazor.Benchmarks;
 /// </summary>
 [Config(typeof(BenchConfig))]
 [MemoryDiagnoser]
-public class RedisUpdateThroughputBenchmarks
+public class RedisStoreBenchmarks
 {
     private const int Updates = 200;
     private const int Callers = 4;
