@@ -45,23 +45,27 @@ internal static class PairedRatios
         return ValueTask.FromResult(3);
     }
 
-    private static List<(Side Baseline, Side Library)> Measure(int rounds, Func<ValueTask<int>> baseline, Func<ValueTask<int>> library)
+    private static List<(Side Baseline, Side Library)> Measure(int rounds, Func<ValueTask<int>> baseline, Func<ValueTask<int>> library) =>
+        Measure(rounds, () => Time(baseline), () => Time(library));
+
+    /// <summary>Runs <paramref name="rounds"/> pairs of the two sides, alternating which goes first, after one discarded pair.</summary>
+    internal static List<(Side Baseline, Side Library)> Measure(int rounds, Func<Side> baseline, Func<Side> library)
     {
         // One discarded round warms both up (tiered JIT, caches).
-        Time(baseline);
-        Time(library);
+        baseline();
+        library();
         var pairs = new List<(Side, Side)>();
         for (var round = 0; round < rounds; round++)
         {
             if (round % 2 == 0)
             {
-                var b = Time(baseline);
-                pairs.Add((b, Time(library)));
+                var b = baseline();
+                pairs.Add((b, library()));
             }
             else
             {
-                var l = Time(library);
-                pairs.Add((Time(baseline), l));
+                var l = library();
+                pairs.Add((baseline(), l));
             }
         }
 
@@ -70,7 +74,7 @@ internal static class PairedRatios
 
     // Runs the operations on a thread-pool thread and awaits each, as a circuit or a background job would: the
     // caller never spins or blocks on a broadcast, so CPU time counts the broadcast's work and nothing else.
-    private static Side Time(Func<ValueTask<int>> operation) => Task.Run(async () =>
+    internal static Side Time(Func<ValueTask<int>> operation) => Task.Run(async () =>
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -89,7 +93,7 @@ internal static class PairedRatios
         return new Side(wall / ops, cpu < 0 ? double.NaN : cpuUsed / (double)ops);
     }).GetAwaiter().GetResult();
 
-    private static void Report(string name, int n, int per, List<(Side Baseline, Side Library)> pairs)
+    internal static void Report(string name, int n, int per, List<(Side Baseline, Side Library)> pairs)
     {
         static double Median(IEnumerable<double> values)
         {
@@ -115,8 +119,8 @@ internal static class PairedRatios
         _ => string.Create(CultureInfo.InvariantCulture, $"{nanoseconds:F0} ns"),
     };
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private readonly record struct Side(double WallNs, double CpuNs);
+    internal readonly record struct Side(double WallNs, double CpuNs);
 }

@@ -21,13 +21,13 @@ internal sealed class World : IDisposable
 
     private readonly ServiceProvider _services;
 
-    private World(int circuits)
+    private World(int circuits, Action<ILiveStateBuilder>? configure)
     {
-        _services = new ServiceCollection()
+        var builder = new ServiceCollection()
             .AddLogging()
-            .AddLiveState()
-            .Services
-            .BuildServiceProvider();
+            .AddLiveState();
+        configure?.Invoke(builder);
+        _services = builder.Services.BuildServiceProvider();
         Registry = _services.GetRequiredService<CircuitRegistry>();
         Broadcaster = _services.GetRequiredService<Broadcaster>();
         State = _services.GetRequiredService<SessionGroupStateService>();
@@ -68,14 +68,16 @@ internal sealed class World : IDisposable
 
     public List<FakeComponent> PerUserComponents { get; } = [];
 
-    public static World Create(int circuits)
+    /// <param name="circuits">Open tabs.</param>
+    /// <param name="configure">Further LiveState set-up, such as <c>AddRedis</c>.</param>
+    public static World Create(int circuits, Action<ILiveStateBuilder>? configure = null)
     {
         if (circuits < 6)
         {
             throw new ArgumentOutOfRangeException(nameof(circuits), "At least six tabs: three of alice, one each of bob, carol and dave.");
         }
 
-        return new World(circuits);
+        return new World(circuits, configure);
     }
 
     public static string UserOf(int tab) => tab switch
@@ -96,5 +98,23 @@ internal sealed class World : IDisposable
     /// <summary>Total renders of a set of components (to check a benchmark reached exactly whom it should).</summary>
     public static long Renders(IEnumerable<FakeComponent> components) => components.Sum(c => (long)c.Renders);
 
-    public void Dispose() => _services.Dispose();
+    /// <summary>Starts the hosted services a host would start (the Redis backend's subscriptions and presence).</summary>
+    public async Task StartHostedServicesAsync()
+    {
+        foreach (var service in _services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var service in _services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Reverse())
+        {
+            service.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        // The Redis backend's services are only asynchronously disposable.
+        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }

@@ -16,6 +16,10 @@ internal sealed class LiveStateMetrics
     private readonly Histogram<double> _updateDuration;
     private readonly Counter<long> _updateConflicts;
     private readonly Counter<long> _updateRetries;
+    private readonly Counter<long> _broadcasts;
+    private readonly Counter<long> _circuitsReached;
+    private readonly Counter<long> _deliveryFailures;
+    private readonly Histogram<double> _broadcastDuration;
 
     public LiveStateMetrics(IMeterFactory meterFactory, Circuits.CircuitRegistry registry)
     {
@@ -33,6 +37,15 @@ internal sealed class LiveStateMetrics
             "livestate.store.update_conflicts", unit: "{conflicts}", description: "Number of compare-and-set conflicts a distributed store met.");
         _updateRetries = meter.CreateCounter<long>(
             "livestate.store.update_retries", unit: "{retries}", description: "Number of update attempts a distributed store repeated after a conflict.");
+        _broadcasts = meter.CreateCounter<long>(
+            "livestate.broadcasts", unit: "{broadcasts}", description: "Number of broadcasts delivered to the circuits of this server.");
+        _circuitsReached = meter.CreateCounter<long>(
+            "livestate.broadcast.circuits_reached", unit: "{circuits}", description: "Number of circuits of this server that broadcasts reached.");
+        _deliveryFailures = meter.CreateCounter<long>(
+            "livestate.broadcast.delivery_failures", unit: "{failures}", description: "Number of circuits a broadcast failed to re-render: the render failed, the renderer was disposed, or it timed out.");
+        _broadcastDuration = meter.CreateHistogram(
+            "livestate.broadcast.duration", unit: "s", description: "Time until every circuit of a broadcast has rendered, failed or timed out.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] });
     }
 
     public void CircuitOpened()
@@ -71,6 +84,45 @@ internal sealed class LiveStateMetrics
     }
 
     public bool UpdateDurationEnabled => _updateDuration.Enabled;
+
+    /// <summary>Whether anything listens to a broadcast instrument: if not, a broadcast records nothing.</summary>
+    public bool BroadcastsEnabled => _broadcasts.Enabled || _circuitsReached.Enabled || _deliveryFailures.Enabled || _broadcastDuration.Enabled;
+
+    public bool BroadcastDurationEnabled => _broadcastDuration.Enabled;
+
+    /// <summary>One broadcast ended: it reached <paramref name="reached"/> circuits, or failed with <paramref name="errorType"/> (cancelled).</summary>
+    public void Broadcast(string target, int reached, long startTimestamp, string? errorType)
+    {
+        var tags = new TagList { { "livestate.broadcast.target", target } };
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        if (_broadcasts.Enabled)
+        {
+            _broadcasts.Add(1, tags);
+        }
+
+        if (reached > 0 && _circuitsReached.Enabled)
+        {
+            _circuitsReached.Add(reached, new KeyValuePair<string, object?>("livestate.broadcast.target", target));
+        }
+
+        if (startTimestamp != 0 && _broadcastDuration.Enabled)
+        {
+            _broadcastDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+        }
+    }
+
+    /// <summary><paramref name="count"/> circuits of one broadcast were not re-rendered, for <paramref name="errorType"/>.</summary>
+    public void DeliveryFailed(string errorType, int count)
+    {
+        if (count > 0 && _deliveryFailures.Enabled)
+        {
+            _deliveryFailures.Add(count, new KeyValuePair<string, object?>("error.type", errorType));
+        }
+    }
 
     /// <summary>For distributed stores: a compare-and-set lost to a concurrent writer; <paramref name="retrying"/> when the update is attempted again.</summary>
     public void UpdateConflict(bool retrying)

@@ -15,6 +15,7 @@ public sealed class CascadingSessionGroupState : ComponentBase, ILiveRenderTarge
 
     private SessionGroupState? _state;
     private LiveCircuit? _circuit;
+    private Action? _render;
     private bool _disposed;
 
     /// <summary>The content that receives the cascaded <see cref="SessionGroupState"/>, usually the <c>Router</c>.</summary>
@@ -85,7 +86,12 @@ public sealed class CascadingSessionGroupState : ComponentBase, ILiveRenderTarge
         builder.CloseComponent();
     }
 
-    Task ILiveRenderTarget.RenderAsync(LiveCircuit circuit) => InvokeAsync(() =>
+    Task ILiveRenderTarget.RenderAsync(LiveCircuit circuit) =>
+        ReferenceEquals(circuit, _circuit)
+            ? InvokeAsync(_render ??= () => Render(_circuit!)) // the usual case: one delegate for the circuit's lifetime
+            : InvokeAsync(() => Render(circuit));
+
+    private void Render(LiveCircuit circuit)
     {
         circuit.RenderStarting();
         if (_disposed)
@@ -102,7 +108,7 @@ public sealed class CascadingSessionGroupState : ComponentBase, ILiveRenderTarge
         }
 
         StateHasChanged();
-    });
+    }
 
     private bool SignedOutElsewhere(LiveCircuit circuit)
     {
