@@ -10,6 +10,12 @@ namespace LiveState.Blazor;
 /// <see cref="LiveStateOptions.DeliveryTimeout"/>, or when a render it already had queued absorbs this one
 /// (bursts coalesce into one render). Circuits without a <see cref="CascadingSessionGroupState"/> have nothing
 /// to re-render and are not counted.
+/// <para>
+/// The calling thread renders the first circuits itself when their dispatchers are idle (cheaper than a thread
+/// hand-off); the rest, and any circuit still waiting while one render holds the caller's thread, go to the thread
+/// pool. Renders run without the caller's <see cref="ExecutionContext"/>. A render that blocks its thread
+/// synchronously holds whichever thread runs it, possibly the caller's, until it returns.
+/// </para>
 /// </remarks>
 public interface ILiveBroadcaster
 {

@@ -67,7 +67,10 @@ internal sealed class SlotCache
         {
             try
             {
-                var slot = await read.ConfigureAwait(false) ?? new SessionGroupSlot<T>(new T(), 0);
+                // Never continue on the thread that asked: that is a render (Get is called while rendering), and the
+                // broadcast below renders circuits inline, so a read that completed meanwhile would render circuits
+                // (the asking one among them) inside that render, before it has even returned its default value.
+                var slot = await read.ConfigureAwait(ConfigureAwaitOptions.ForceYielding) ?? new SessionGroupSlot<T>(new T(), 0);
                 _slots.AddOrUpdate((groupId, key), slot, (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
                 _ = localCircuits.CountGroup(groupId) > 0
                     ? await localBroadcaster.BroadcastToGroupAsync(groupId).ConfigureAwait(false)
