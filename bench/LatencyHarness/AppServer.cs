@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace LiveState.Blazor.LatencyHarness;
 
 /// <summary>
-/// A child process on a loopback port: bench/LatencyApp (from its build output, built with the harness) or a
-/// private redis-server. Stopped, with its children, when disposed.
+/// A child process on a loopback port: bench/LatencyApp, from its build output (built with the harness). Stopped,
+/// with its children, when disposed.
 /// </summary>
 internal sealed class AppServer : IAsyncDisposable
 {
@@ -59,26 +59,6 @@ internal sealed class AppServer : IAsyncDisposable
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             using var response = await http.GetAsync(server.BaseAddress);
             return response.StatusCode == HttpStatusCode.OK;
-        });
-        return server;
-    }
-
-    /// <summary>Starts a private, memory-only redis-server.</summary>
-    public static async Task<AppServer> StartRedisAsync()
-    {
-        var port = FreePort();
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var server = new AppServer(Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start."), port, "redis");
-        await server.WaitUntilAsync(async () =>
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
         });
         return server;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using LiveState.Blazor.LatencyHarness;
+using LiveState.Blazor.Tests.Shared;
 using Microsoft.Playwright;
 
 // The browser latency harness behind docs/performance.md. Usage: --help.
@@ -16,14 +17,14 @@ var started = DateTime.UtcNow;
 
 Console.WriteLine($"LiveState.Blazor browser latency, {DateTime.Now:yyyy-MM-dd HH:mm}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; load average {LoadAverage()}");
 await using var single = await AppServer.StartAppAsync("server", configuration, redis: null);
-AppServer? redis = null;
+RedisServer? redis = null;
 AppServer? first = null;
 AppServer? second = null;
 if (options.Redis)
 {
-    redis = await AppServer.StartRedisAsync();
-    first = await AppServer.StartAppAsync("redis server 1", configuration, $"127.0.0.1:{redis.Port}");
-    second = await AppServer.StartAppAsync("redis server 2", configuration, $"127.0.0.1:{redis.Port}");
+    redis = await RedisServer.StartInMemoryAsync();
+    first = await AppServer.StartAppAsync("redis server 1", configuration, redis.EndPoint);
+    second = await AppServer.StartAppAsync("redis server 2", configuration, redis.EndPoint);
 }
 
 try

@@ -1,3 +1,4 @@
+using LiveState.Blazor.Tests.Shared;
 using BenchmarkDotNet.Attributes;
 using LiveState.Blazor.Benchmarks.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public class RedisStoreBenchmarks
 {
     private const int Updates = 200;
     private const int Callers = 4;
-    private PrivateRedis? _redis;
+    private RedisServer? _redis;
     private World _memory = default!;
     private World _onRedis = default!;
     private string _group = default!;
@@ -28,7 +29,7 @@ public class RedisStoreBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _redis = PrivateRedis.Start();
+        _redis = RedisServer.StartInMemoryAsync().GetAwaiter().GetResult();
         _memory = World.Create(6);
         var endPoint = _redis.EndPoint;
         _onRedis = World.Create(6, liveState => liveState.AddRedis(endPoint, options => options.ApplicationName = "livestate-bench"));
@@ -50,7 +51,7 @@ public class RedisStoreBenchmarks
         }
         finally
         {
-            _redis?.Dispose();
+            _redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 

@@ -6,18 +6,19 @@ using System.Text;
 namespace LiveState.Blazor.Tests.Shared;
 
 /// <summary>
-/// A real redis-server on a free loopback port, in a temp dir of its own, with the append-only file on. It can be
-/// killed (SIGKILL) and started again on the same port and dir, as a crashed Redis that comes back. Compiled into
-/// the Redis and browser test projects (tests/Shared is linked, not a project).
+/// A real redis-server on a free loopback port, in a temp dir of its own, with the append-only file on (or, for
+/// benchmarks, no persistence at all). It can be killed (SIGKILL) and started again on the same port and dir, as a
+/// crashed Redis that comes back. Compiled into the Redis and browser test projects and the benchmarks (tests/Shared
+/// is linked, not a project).
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly string _fsync;
+    private readonly string? _fsync;
     private Process? _process;
 
-    private RedisServer(int port, string directory, string fsync)
+    private RedisServer(int port, string directory, string? fsync)
     {
         Port = port;
         Directory = directory;
@@ -33,7 +34,13 @@ public sealed class RedisServer : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <param name="fsync">appendfsync policy: "always" makes every acknowledged write survive a kill -9 and a crash of the machine.</param>
-    public static async Task<RedisServer> StartAsync(string fsync = "everysec", int? port = null)
+    /// <param name="port">The port, or null for a free one.</param>
+    public static Task<RedisServer> StartAsync(string fsync = "everysec", int? port = null) => StartCoreAsync(fsync, port);
+
+    /// <summary>A memory-only server: no append-only file, no snapshots (nothing survives a restart).</summary>
+    public static Task<RedisServer> StartInMemoryAsync() => StartCoreAsync(fsync: null, port: null);
+
+    private static async Task<RedisServer> StartCoreAsync(string? fsync, int? port)
     {
         var directory = Path.Combine(Path.GetTempPath(), "livestate-redis-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -71,8 +78,8 @@ public sealed class RedisServer : IAsyncDisposable
             "--bind", "127.0.0.1",
             "--dir", Directory,
             "--save", string.Empty,
-            "--appendonly", "yes",
-            "--appendfsync", _fsync,
+            "--appendonly", _fsync is null ? "no" : "yes",
+            "--appendfsync", _fsync ?? "no",
             "--protected-mode", "no",
             "--daemonize", "no",
             "--logfile", Path.Combine(Directory, "redis.log"),
