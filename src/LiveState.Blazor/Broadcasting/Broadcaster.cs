@@ -238,10 +238,11 @@ internal sealed class Broadcaster : ILiveBroadcaster
     /// <summary>
     /// Renders one broadcast's claimed circuits: the caller renders the first slice (up to 1 ms) itself, thread-pool
     /// workers the rest. Caller and workers take the circuits one at a time from a shared index, so a render that runs
-    /// long (inline on an idle dispatcher) holds up only its own thread; with two or more circuits a worker is queued
-    /// before the caller renders anything, and each worker, when it first starts with work left, queues a further
-    /// worker (as <c>Parallel.For</c> does), so the others go on even while renders block. A worker yields its thread
-    /// after a short slice so that one big broadcast never starves the pool's other work.
+    /// long (inline on an idle dispatcher) holds up only its own thread; with two or more circuits the
+    /// <see cref="InlineWatchdog"/> hands the rest to a worker should one render hold the caller's thread, and each
+    /// worker, when it first starts with work left, queues a further worker (as <c>Parallel.For</c> does), so the
+    /// others go on even while renders block. A worker yields its thread after a short slice so that one big broadcast
+    /// never starves the pool's other work.
     /// </summary>
     /// <remarks>
     /// A render that completes inside its worker (an idle dispatcher: the usual case) costs no task, continuation
