@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
+using LiveState.Blazor.Tests.Shared;
+
 namespace LiveState.Blazor.LatencyHarness;
 
 /// <summary>
@@ -33,7 +35,7 @@ internal sealed class AppServer : IAsyncDisposable
     /// <summary>Starts bench/LatencyApp; with <paramref name="redis"/>, on the Redis backend.</summary>
     public static async Task<AppServer> StartAppAsync(string name, string configuration, string? redis)
     {
-        var directory = Path.Combine(RepositoryRoot(), "bench", "LatencyApp", "bin", configuration, "net10.0");
+        var directory = Path.Combine(Repository.Root, "bench", "LatencyApp", "bin", configuration, "net10.0");
         var dll = Path.Combine(directory, "LatencyApp.dll");
         if (!File.Exists(dll))
         {
@@ -134,18 +136,5 @@ internal sealed class AppServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LiveState.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run the harness from inside the repository (LiveState.sln not found above it).");
     }
 }

@@ -107,20 +107,7 @@ public sealed partial class DocumentationTests
         Assert.Null(blocks[1].Source);
     }
 
-    internal static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LiveState.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No LiveState.sln above {AppContext.BaseDirectory}.");
-    }
+    internal static string RepositoryRoot { get; } = Repository.Root;
 
     private static List<string> DocumentPaths() =>
     [

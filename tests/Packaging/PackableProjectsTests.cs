@@ -12,7 +12,7 @@ public sealed class PackableProjectsTests
     [Fact]
     public void OnlyTheThreeSourceProjectsArePackable()
     {
-        var root = PackedFeed.FindRepositoryRoot();
+        var root = Repository.Root;
         var projects = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
             .Where(p => !IsBuildOutput(Path.GetRelativePath(root, p)))
             .ToList();

@@ -31,21 +31,5 @@ public abstract class BrowserTest(E2EFixture fixture)
     internal static string ArtifactsRoot =>
         Environment.GetEnvironmentVariable("E2E_ARTIFACTS") is { Length: > 0 } configured
             ? configured
-            : Path.Combine(FindRepositoryRoot() ?? AppContext.BaseDirectory, "TestResults", "e2e-artifacts");
-
-    /// <summary>The repository's root directory, or null when the tests run outside it.</summary>
-    internal static string? RepositoryRoot => FindRepositoryRoot();
-
-    private static string? FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LiveState.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return null;
-    }
+            : Path.Combine(Repository.TryFindRoot() ?? AppContext.BaseDirectory, "TestResults", "e2e-artifacts");
 }

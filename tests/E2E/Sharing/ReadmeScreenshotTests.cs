@@ -61,7 +61,7 @@ public sealed class ReadmeScreenshotTests(E2EFixture fixture) : BrowserTest(fixt
         var output = Path.Combine(Path.GetDirectoryName(ArtifactsRoot)!, "screenshots", "two-tabs.png");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllBytesAsync(output, png);
-        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1" && RepositoryRoot is { } root)
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1" && Repository.TryFindRoot() is { } root)
         {
             await File.WriteAllBytesAsync(Path.Combine(root, "docs", "images", "two-tabs.png"), png);
         }

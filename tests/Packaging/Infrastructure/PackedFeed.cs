@@ -30,7 +30,7 @@ public sealed class PackedFeed : IAsyncLifetime
 
     public PackedFeed()
     {
-        RepositoryRoot = FindRepositoryRoot();
+        RepositoryRoot = Repository.Root;
         Root = Path.Combine(Path.GetTempPath(), "livestate-packaging-" + Guid.NewGuid().ToString("N")[..12]);
         Version = string.Create(CultureInfo.InvariantCulture, $"0.0.1-pkgtest.{DateTime.UtcNow:yyyyMMddHHmmss}.r{Guid.NewGuid().ToString("N")[..8]}");
     }
@@ -152,19 +152,6 @@ public sealed class PackedFeed : IAsyncLifetime
                 Thread.Sleep(200);
             }
         }
-    }
-
-    public static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LiveState.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No LiveState.sln above {AppContext.BaseDirectory}.");
     }
 }
 
