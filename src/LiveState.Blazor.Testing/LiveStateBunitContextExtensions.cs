@@ -66,8 +66,8 @@ public static class LiveStateBunitContextExtensions
     }
 
     /// <summary>
-    /// Opens a circuit as <paramref name="identity"/> and renders <typeparamref name="TComponent"/> in it inside
-    /// LiveState's real <see cref="CascadingSessionGroupState"/>. For more than one tab, open each with
+    /// Opens a circuit as <paramref name="identity"/> and renders <typeparamref name="TComponent"/> in it, with the
+    /// circuit's <see cref="SessionGroupState"/> cascaded and its slots injectable. For more than one tab, open each with
     /// <see cref="OpenCircuit(BunitContext, LiveIdentity)"/> and render in it.
     /// </summary>
     /// <typeparam name="TComponent">The component under test.</typeparam>
@@ -94,7 +94,7 @@ public static class LiveStateBunitContextExtensions
 
     /// <summary>
     /// Replaces a group's <typeparamref name="T"/> through <see cref="ISessionGroupStateService"/>, as app code outside
-    /// a circuit would; the group's open circuits re-render. Returns once they have.
+    /// a circuit would; the slot's readers in the group's open circuits re-render. Returns once they have.
     /// </summary>
     /// <typeparam name="T">The slot type.</typeparam>
     /// <param name="context">The test context, after <see cref="AddLiveState"/>.</param>
@@ -106,7 +106,7 @@ public static class LiveStateBunitContextExtensions
         ArgumentException.ThrowIfNullOrEmpty(groupId);
         ArgumentNullException.ThrowIfNull(value);
         var states = States(context);
-        Sync.Run(async () => await states.UpdateAsync<T>(groupId, _ => value).ConfigureAwait(false), $"Setting {typeof(T).Name} of group {groupId}");
+        Sync.Run(async () => await states.ReplaceAsync<T>(groupId, _ => value).ConfigureAwait(false), $"Setting {typeof(T).Name} of group {groupId}");
     }
 
     /// <summary>A group's current <typeparamref name="T"/>, read through <see cref="ISessionGroupStateService"/> (a new <typeparamref name="T"/> when the group has none).</summary>

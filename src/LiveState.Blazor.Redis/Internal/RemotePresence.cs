@@ -71,8 +71,8 @@ internal sealed class RemotePresence
     public IEnumerable<LiveCircuitInfo> All => _byCircuit.Values;
 
     /// <summary>
-    /// Applies a presence message of another server. Returns the groups whose presence changed without a broadcast
-    /// from that server to say so (it left, or a resync found changes), or null.
+    /// Applies a presence message of another server. Returns the groups whose presence changed (their presence readers
+    /// here re-render), or null.
     /// </summary>
     public async Task<HashSet<string>?> ApplyAsync(BackplaneMessage message, CancellationToken cancellationToken = default)
     {
@@ -86,9 +86,10 @@ internal sealed class RemotePresence
                 case MessageKind.Presence when known is not null && message.Sequence == known.Sequence + 1:
                     known.Sequence = message.Sequence;
                     known.LastSeen = Now;
+                    affected = new HashSet<string>(StringComparer.Ordinal);
                     foreach (var entry in message.Changes ?? [])
                     {
-                        Apply(known, entry, affected: null);
+                        Apply(known, entry, affected);
                     }
 
                     break;
@@ -104,8 +105,7 @@ internal sealed class RemotePresence
                     break;
                 case MessageKind.Presence or MessageKind.Heartbeat or MessageKind.Snapshot:
                     // New server, a snapshot, or a gap in its numbering (a message was missed): read its hash.
-                    // A server heard of for the first time needs no re-render here: its own broadcasts announce its circuits.
-                    await ResyncServerAsync(message.Server, known is null ? null : affected = new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+                    await ResyncServerAsync(message.Server, affected = new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Testing.Internal;
 using Microsoft.AspNetCore.Components;
@@ -33,7 +34,6 @@ public sealed class LiveTestCircuit : IDisposable
     private readonly LiveCircuitHandler _handler;
     private readonly CircuitIdentityResolver _resolver;
     private readonly IHostEnvironmentAuthenticationStateProvider _authentication;
-    private int _rerenders;
     private int _closed;
 
     private LiveTestCircuit(LiveTestHost host, LiveIdentity? identity, ClaimsPrincipal user)
@@ -58,6 +58,7 @@ public sealed class LiveTestCircuit : IDisposable
             scoped.GetRequiredService<CircuitRegistry>(),
             _resolver,
             scoped.GetRequiredService<ILiveBroadcaster>(),
+            scoped.GetRequiredService<IChangeNotifier>(),
             services,
             scoped.GetRequiredService<IOptionsMonitor<LiveStateOptions>>(),
             scoped.GetService<ILogger<LiveCircuitHandler>>() ?? NullLogger<LiveCircuitHandler>.Instance);
@@ -65,6 +66,10 @@ public sealed class LiveTestCircuit : IDisposable
         Context = new BunitContext();
         Context.Services.AddSingleton<AuthenticationStateProvider>(authentication.Item2);
         Context.Services.AddFallbackServiceProvider(services);
+
+        // The circuit's SessionGroupState, cascaded from DI as AddLiveState() does in an app (bUnit asks its own
+        // container for cascading value sources, never the fallback).
+        Context.Services.AddCascadingValue<SessionGroupState>(_ => _circuitContext.Cascade);
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -90,15 +95,15 @@ public sealed class LiveTestCircuit : IDisposable
     public SessionGroupState State => _circuitContext.State!;
 
     /// <summary>
-    /// How often a broadcast has re-rendered the components this circuit rendered (once per rendered component per
-    /// broadcast that reached the circuit). The first render does not count.
+    /// How often LiveState re-rendered something in this circuit: a broadcast that reached it, or a change of a slot or
+    /// presence that one of its components reads. Renders that coalesce count once; first renders do not count.
     /// </summary>
-    public int RerenderCount => Volatile.Read(ref _rerenders);
+    public int RerenderCount => _circuitContext.Circuit?.Renders ?? 0;
 
     /// <summary>
-    /// Renders <typeparamref name="TComponent"/> in this circuit inside LiveState's real
-    /// <see cref="CascadingSessionGroupState"/>, as <c>Routes.razor</c> would, so it receives the circuit's
-    /// <see cref="SessionGroupState"/> and re-renders when a broadcast reaches the circuit.
+    /// Renders <typeparamref name="TComponent"/> in this circuit, as Blazor would: it receives the circuit's
+    /// <see cref="SessionGroupState"/> as a cascading parameter and its <see cref="ILiveState{T}"/> and
+    /// <see cref="ILivePresence"/>, and re-renders when what it reads changes or a broadcast reaches the circuit.
     /// </summary>
     /// <typeparam name="TComponent">The component under test.</typeparam>
     /// <param name="parameterBuilder">Sets the component's parameters, as in bUnit's <c>Render</c>.</param>
@@ -108,10 +113,7 @@ public sealed class LiveTestCircuit : IDisposable
         where TComponent : IComponent
     {
         ObjectDisposedException.ThrowIf(!IsOpen, this);
-        var root = Context.Render<CascadingSessionGroupState>(cascade => cascade.AddChildContent<LiveRenderCounter>(counter => counter
-            .Add(c => c.Circuit, this)
-            .AddChildContent<TComponent>(parameterBuilder ?? (_ => { }))));
-        return root.FindComponent<TComponent>();
+        return Context.Render(parameterBuilder ?? (_ => { }));
     }
 
     /// <summary>The circuit's connection drops (the registry marks it disconnected and its group's presence re-renders); it may come back with <see cref="Reconnect"/>.</summary>
@@ -205,8 +207,6 @@ public sealed class LiveTestCircuit : IDisposable
 
         return circuit;
     }
-
-    internal void NoteRerender() => Interlocked.Increment(ref _rerenders);
 
     /// <summary>Drops the circuit without telling the app: the test context is going away.</summary>
     internal void Abandon()

@@ -1,6 +1,7 @@
 using LiveState.Blazor;
 using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Components;
 using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.Identity;
 using LiveState.Blazor.Sessions;
@@ -19,8 +20,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LiveStateServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds LiveState: session group state, the circuit registry, the broadcaster and the in-memory store.
-    /// Options are validated when the host starts. Call <c>app.UseLiveState()</c> after authentication.
+    /// Adds LiveState: session group state (cascaded to every component as <see cref="SessionGroupState"/>, and typed as
+    /// <see cref="ILiveState{T}"/> and <see cref="ILivePresence"/>), the circuit registry, the broadcaster and the in-memory
+    /// store. Options are validated when the host starts. Call <c>app.UseLiveState()</c> after authentication.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets options; may be null.</param>
@@ -47,13 +49,24 @@ public static class LiveStateServiceCollectionExtensions
         services.TryAddSingleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<CircuitRegistry>());
         services.TryAddSingleton<Broadcaster>();
         services.TryAddSingleton<ILiveBroadcaster>(sp => sp.GetRequiredService<Broadcaster>());
+        services.TryAddSingleton<LocalChangeNotifier>();
+        services.TryAddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeNotifier>());
         services.TryAddSingleton<ISessionGroupStore, InMemorySessionGroupStore>();
         services.TryAddSingleton<SlotCache>();
         services.TryAddSingleton<SessionGroupStateService>();
         services.TryAddSingleton<ISessionGroupStateService>(sp => sp.GetRequiredService<SessionGroupStateService>());
         services.TryAddSingleton<ILiveIdentityResolver, DefaultLiveIdentityResolver>();
 
+        if (!services.Any(static d => d.ServiceType == typeof(LiveCircuitContext)))
+        {
+            // The circuit's SessionGroupState, cascaded from DI (as AddCascadingAuthenticationState does): it reaches
+            // every component under any render-mode layout, prerendering included, with no wrapper component.
+            services.AddCascadingValue<SessionGroupState>(sp => sp.GetRequiredService<LiveCircuitContext>().Cascade);
+        }
+
         services.TryAddScoped<LiveCircuitContext>();
+        services.TryAddScoped(typeof(ILiveState<>), typeof(LiveStateHandle<>));
+        services.TryAddScoped<ILivePresence, LivePresenceHandle>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, LiveCircuitHandler>());
         services.TryAddScoped<AuthenticationStateProvider, ServerAuthenticationStateProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleGroupCleaner>());

@@ -38,6 +38,12 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Error, "A circuit registry change handler failed on {Kind}.")]
     public static partial void RegistryHandlerFailed(ILogger logger, LiveCircuitChangeKind kind, Exception exception);
 
+    [LoggerMessage(17, LogLevel.Warning, "Refused circuit {CircuitId}: its session group {GroupId} already has {Limit} circuits on this server (LiveStateOptions.MaxCircuitsPerGroup).")]
+    public static partial void CircuitRefused(ILogger logger, string circuitId, string groupId, int limit);
+
+    [LoggerMessage(22, LogLevel.Warning, "Re-rendering the presence readers of a group failed.")]
+    public static partial void PresenceRenderFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(20, LogLevel.Warning, "Broadcast to circuit {CircuitId} failed; skipped.")]
     public static partial void DeliveryFailed(ILogger logger, string circuitId, Exception? exception);
 

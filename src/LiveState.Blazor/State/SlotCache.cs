@@ -50,9 +50,10 @@ internal sealed class SlotCache
     }
 
     /// <summary>
-    /// Loads a slot that a render asked for, then re-renders the circuits of this server that may show it: the group's
-    /// own circuits, or, when no circuit here belongs to the group (a page reading another group, such as a shared
-    /// board), every circuit here. Loads are once per slot and server, so the wide case stays rare.
+    /// Loads a slot that a render asked for, then re-renders the readers of that slot on this server (members of the
+    /// group and circuits watching it); nothing else. A prerender has no circuit to re-render: what it loads is kept
+    /// only if the slot exists (the tab's circuit, connecting next, reads it at once), so a page load for a group
+    /// without state (a first visit without a cookie) leaves nothing behind. Loads are once per slot and server.
     /// </summary>
     public void LoadInBackground<T>(string groupId, string key, Task<SessionGroupSlot<T>?> read, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
     {
@@ -68,13 +69,21 @@ internal sealed class SlotCache
             try
             {
                 // Never continue on the thread that asked: that is a render (Get is called while rendering), and the
-                // broadcast below renders circuits inline, so a read that completed meanwhile would render circuits
+                // notification below renders circuits inline, so a read that completed meanwhile would render circuits
                 // (the asking one among them) inside that render, before it has even returned its default value.
-                var slot = await read.ConfigureAwait(ConfigureAwaitOptions.ForceYielding) ?? new SessionGroupSlot<T>(new T(), 0);
+                var loaded = await read.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                var shown = localCircuits.CircuitsOfGroup(groupId).Length > 0 || localCircuits.CircuitsWatching(groupId).Length > 0;
+                if (loaded is null && !shown)
+                {
+                    return;
+                }
+
+                var slot = loaded ?? new SessionGroupSlot<T>(new T(), 0);
                 _slots.AddOrUpdate((groupId, key), slot, (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
-                _ = localCircuits.CountGroup(groupId) > 0
-                    ? await localBroadcaster.BroadcastToGroupAsync(groupId).ConfigureAwait(false)
-                    : await localBroadcaster.BroadcastToAllAsync().ConfigureAwait(false);
+                if (shown)
+                {
+                    _ = await localBroadcaster.NotifyAsync(Circuits.LiveChange.Slot(groupId, key)).ConfigureAwait(false);
+                }
             }
             catch (Exception)
             {

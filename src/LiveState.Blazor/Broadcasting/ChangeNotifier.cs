@@ -1,0 +1,174 @@
+using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveState.Blazor.Broadcasting;
+
+/// <summary>
+/// Tells the circuits that read a slot or a group's presence that it changed. The core's notifier reaches this
+/// server's circuits; a scale-out backend replaces it with one that also tells the other servers.
+/// </summary>
+internal interface IChangeNotifier
+{
+    /// <summary>Slot <paramref name="slotKey"/> of <paramref name="groupId"/> changed (null: every slot, as after a delete). Completes when this server's readers rendered.</summary>
+    ValueTask SlotChangedAsync(string groupId, string? slotKey, CancellationToken cancellationToken = default);
+
+    /// <summary>The circuits of <paramref name="groupId"/> changed. Presence renders are coalesced per group (see <see cref="LiveStateOptions.PresenceUpdateInterval"/>).</summary>
+    ValueTask PresenceChangedAsync(string groupId);
+}
+
+/// <summary>
+/// Re-renders this server's readers of a changed slot or presence. Presence changes of one group are coalesced: the
+/// first of a quiet group renders at once, those within <see cref="LiveStateOptions.PresenceUpdateInterval"/> after it
+/// render together once the interval ends, so a browser opening a thousand tabs costs renders in proportion to the
+/// tabs times the windows, not to the square of the tabs.
+/// </summary>
+internal sealed class LocalChangeNotifier : IChangeNotifier, IDisposable
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PresenceWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Broadcaster _broadcaster;
+    private readonly IOptionsMonitor<LiveStateOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private bool _disposed;
+
+    public LocalChangeNotifier(Broadcaster broadcaster, IOptionsMonitor<LiveStateOptions> options, TimeProvider time, ILogger<LocalChangeNotifier> logger)
+    {
+        _broadcaster = broadcaster;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Groups whose presence window is open (tests look).</summary>
+    internal int OpenWindows => _windows.Count;
+
+    public async ValueTask SlotChangedAsync(string groupId, string? slotKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(groupId);
+        _ = await _broadcaster.NotifyAsync(new LiveChange(LiveChangeKind.Slot, groupId, slotKey), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask PresenceChangedAsync(string groupId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(groupId);
+        var interval = _options.CurrentValue.PresenceUpdateInterval;
+        if (interval <= TimeSpan.Zero || _disposed)
+        {
+            return RenderPresenceAsync(groupId);
+        }
+
+        while (true)
+        {
+            if (_windows.TryGetValue(groupId, out var open))
+            {
+                lock (open)
+                {
+                    if (!open.Closed)
+                    {
+                        // Rendered at the end of the window, with whatever else changed meanwhile.
+                        open.Dirty = true;
+                        return ValueTask.CompletedTask;
+                    }
+                }
+
+                // Closing as we looked: it is being removed; open a new one.
+                _windows.TryRemove(new KeyValuePair<string, PresenceWindow>(groupId, open));
+                continue;
+            }
+
+            var window = new PresenceWindow(groupId);
+            if (_windows.TryAdd(groupId, window))
+            {
+                lock (window)
+                {
+                    // The callback waits for this lock, so it always sees the timer set.
+                    window.Timer = _time.CreateTimer(
+                        static state =>
+                        {
+                            var (self, ended) = ((LocalChangeNotifier, PresenceWindow))state!;
+                            self.OnWindowEnd(ended);
+                        },
+                        (this, window),
+                        interval,
+                        Timeout.InfiniteTimeSpan);
+                }
+
+                return RenderPresenceAsync(groupId);
+            }
+        }
+    }
+
+    private ValueTask RenderPresenceAsync(string groupId)
+    {
+        var delivery = _broadcaster.NotifyAsync(LiveChange.Presence(groupId));
+        return delivery.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(delivery.AsTask());
+    }
+
+    private void OnWindowEnd(PresenceWindow window)
+    {
+        bool render;
+        lock (window)
+        {
+            render = window.Dirty && !_disposed;
+            window.Dirty = false;
+            if (render)
+            {
+                // Changes kept coming: render them, and keep the window open for one more interval.
+                window.Timer!.Change(_options.CurrentValue.PresenceUpdateInterval, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                window.Closed = true;
+                window.Timer!.Dispose();
+            }
+        }
+
+        if (!render)
+        {
+            _windows.TryRemove(new KeyValuePair<string, PresenceWindow>(window.GroupId, window));
+            return;
+        }
+
+        _ = ObserveAsync(window.GroupId);
+    }
+
+    private async Task ObserveAsync(string groupId)
+    {
+        try
+        {
+            await RenderPresenceAsync(groupId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.PresenceRenderFailed(_logger, ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var window in _windows.Values)
+        {
+            lock (window)
+            {
+                window.Closed = true;
+                window.Timer?.Dispose();
+            }
+        }
+
+        _windows.Clear();
+    }
+
+    private sealed class PresenceWindow(string groupId)
+    {
+        public string GroupId { get; } = groupId;
+
+        public ITimer? Timer { get; set; }
+
+        public bool Dirty { get; set; }
+
+        public bool Closed { get; set; }
+    }
+}
