@@ -17,8 +17,10 @@ public static class LiveStateBunitContextExtensions
 {
     /// <summary>
     /// Registers LiveState on the test context's services exactly as <c>builder.Services.AddLiveState()</c> does in an
-    /// app (in-memory store, registry, broadcaster, default identity resolver), and records every broadcast in
-    /// <see cref="LiveBroadcasts"/>. Call it before the first render, with the app's other services.
+    /// app (in-memory store, registry, broadcaster, default identity resolver), and records every broadcast, slot
+    /// change and presence change in <see cref="LiveBroadcasts"/>. Presence changes render at once
+    /// (<see cref="LiveStateOptions.PresenceUpdateInterval"/> is zero unless <paramref name="configure"/> sets it).
+    /// Call it before the first render, with the app's other services.
     /// </summary>
     /// <param name="context">The test context.</param>
     /// <param name="configure">Sets LiveState's options; may be null.</param>
@@ -27,13 +29,21 @@ public static class LiveStateBunitContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         var services = context.Services;
-        var builder = services.AddLiveState(configure);
+        // Presence renders at once in tests (an app coalesces them over PresenceUpdateInterval), so that a test sees
+        // each one when the change that caused it returns; a test may set the interval back.
+        var builder = services.AddLiveState(options =>
+        {
+            options.PresenceUpdateInterval = TimeSpan.Zero;
+            configure?.Invoke(options);
+        });
         services.TryAddSingleton(sp => new LiveTestHost(sp));
         services.TryAddSingleton(sp => sp.GetRequiredService<LiveTestHost>().Log);
 
         // The real broadcaster delivers every broadcast; the recorder only watches it go by.
         services.Replace(ServiceDescriptor.Singleton<ILiveBroadcaster>(sp =>
             new RecordingBroadcaster(sp.GetRequiredService<Broadcaster>(), sp.GetRequiredService<LiveTestHost>())));
+        services.Replace(ServiceDescriptor.Singleton<IChangeNotifier>(sp =>
+            new RecordingChangeNotifier(sp.GetRequiredService<LocalChangeNotifier>(), sp.GetRequiredService<LiveTestHost>())));
         return builder;
     }
 

@@ -32,7 +32,7 @@ public sealed partial class ObservabilityDocTests
         await using (var services = NewServices())
         {
             // Instruments are created with the first service that records any.
-            await services.GetRequiredService<ISessionGroupStateService>().UpdateAsync<Snippets.Clicks>("group:docs", c => c.Count++);
+            await services.GetRequiredService<ISessionGroupStateService>().MutateAsync<Snippets.Clicks>("group:docs", c => c.Count++);
             await services.GetRequiredService<ILiveBroadcaster>().BroadcastToAllAsync();
         }
 
@@ -64,7 +64,7 @@ public sealed partial class ObservabilityDocTests
 
         await using (var services = NewServices())
         {
-            await services.GetRequiredService<ISessionGroupStateService>().UpdateAsync<Snippets.Clicks>("team:docs", c => c.Count++);
+            await services.GetRequiredService<ISessionGroupStateService>().MutateAsync<Snippets.Clicks>("team:docs", c => c.Count++);
             await services.GetRequiredService<ILiveBroadcaster>().BroadcastToGroupAsync("team:docs");
         }
 

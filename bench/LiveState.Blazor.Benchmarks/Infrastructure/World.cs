@@ -39,7 +39,7 @@ internal sealed class World : IDisposable
             var identity = new LiveIdentity(LiveIdentity.UserGroup(userId), userId);
 
             var live = new FakeComponent();
-            Registry.Register(CircuitId(random), identity).AddTarget(new LiveComponent(live));
+            Registry.Register(CircuitId(random), identity).AddTarget(new LiveTarget(live));
             LiveComponents.Add(live);
 
             var single = new FakeComponent();

@@ -44,14 +44,7 @@ internal sealed class RecordingBroadcaster(Broadcaster inner, LiveTestHost host)
     {
         // A broadcast's task completes once every render it queued has run, so the counts now include them.
         var reached = await delivery.ConfigureAwait(false);
-        var rerendered = new List<LiveTestCircuit>();
-        foreach (var (circuit, count) in host.RenderCounts())
-        {
-            if (count > before.GetValueOrDefault(circuit))
-            {
-                rerendered.Add(circuit);
-            }
-        }
+        var rerendered = host.RerenderedSince(before);
 
         host.Log.Add(new LiveBroadcast(target.Kind, target.GroupId, target.UserIds ?? [], target.CircuitId, target.Except, reached, rerendered));
         return reached;
