@@ -160,71 +160,7 @@ public sealed partial class DocumentationTests
         return blocks;
     }
 
-    internal static string? ReadRegion(string source, out string? error)
-    {
-        var parts = source.Split('#', 2);
-        var path = Path.Combine(RepositoryRoot, parts[0]);
-        if (!File.Exists(path))
-        {
-            error = $"the source {parts[0]} does not exist";
-            return null;
-        }
-
-        var lines = File.ReadAllText(path).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        if (parts.Length == 1)
-        {
-            error = null;
-            return string.Join('\n', lines.Select(l => l.TrimEnd()));
-        }
-
-        var name = parts[1];
-        var begin = Array.FindIndex(lines, l => IsMarker(l, "snippet-begin", name));
-        var end = Array.FindIndex(lines, l => IsMarker(l, "snippet-end", name));
-        if (begin < 0 || end < begin)
-        {
-            error = $"{parts[0]} has no region '{name}' (lines with 'snippet-begin: {name}' and 'snippet-end: {name}')";
-            return null;
-        }
-
-        error = null;
-        return Dedent(lines[(begin + 1)..end]);
-    }
-
-    private static bool IsMarker(string line, string kind, string name)
-    {
-        var at = line.IndexOf(kind + ":", StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return false;
-        }
-
-        var rest = line[(at + kind.Length + 1)..].Trim();
-        if (rest.EndsWith("*@", StringComparison.Ordinal) || rest.EndsWith("-->", StringComparison.Ordinal) || rest.EndsWith("*/", StringComparison.Ordinal))
-        {
-            var space = rest.LastIndexOf(' ');
-            rest = space > 0 ? rest[..space].Trim() : rest;
-        }
-
-        return rest == name;
-    }
-
-    private static string Dedent(string[] lines)
-    {
-        var indent = lines.Where(l => l.Trim().Length > 0).Select(l => l.Length - l.TrimStart().Length).DefaultIfEmpty(0).Min();
-        var builder = new StringBuilder();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (i > 0)
-            {
-                builder.Append('\n');
-            }
-
-            var line = lines[i].TrimEnd();
-            builder.Append(line.Length >= indent ? line[indent..] : line.TrimStart());
-        }
-
-        return builder.ToString();
-    }
+    internal static string? ReadRegion(string source, out string? error) => Snippet.Read(source, out error);
 
     [GeneratedRegex(@"^<!--\s*snippet:\s*(?<source>\S+)\s*-->\s*$")]
     private static partial Regex SnippetPattern();
