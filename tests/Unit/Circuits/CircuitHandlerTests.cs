@@ -103,7 +103,7 @@ public sealed class CircuitHandlerTests : IDisposable
     public async Task SignInMovesTheCircuitToTheUsersGroupAndItRenders()
     {
         var anonymous = new ClaimsPrincipal(new ClaimsIdentity());
-        anonymous.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "b1")]));
+        anonymous.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "b1")]) { Label = LiveStateClaimTypes.BrowserIdentityLabel });
         var (scope, handler, auth) = OpenScope(anonymous);
         await using var _ = scope;
         await handler.OpenAsync("c1", CancellationToken.None);

@@ -41,7 +41,7 @@ public sealed class SignInSignOutTests : IDisposable
         var principal = userId is null
             ? new ClaimsPrincipal(new ClaimsIdentity())
             : new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "Cookies"));
-        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, browserId)]));
+        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, browserId)]) { Label = LiveStateClaimTypes.BrowserIdentityLabel });
         return principal;
     }
 
