@@ -5,7 +5,7 @@ namespace LiveState.Blazor;
 
 /// <summary>
 /// The default <see cref="ILiveIdentityResolver"/>: a signed-in user shares <c>user:{id}</c> across tabs and
-/// devices; an anonymous browser shares <c>browser:{id}</c> across its tabs.
+/// devices; an anonymous browser shares <see cref="LiveIdentity.BrowserGroup"/> (<c>browser:</c> and a hash of its id) across its tabs.
 /// </summary>
 /// <remarks>
 /// The user id comes from <see cref="LiveStateOptions.UserIdClaimType"/>, falling back to

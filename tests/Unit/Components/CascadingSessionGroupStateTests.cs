@@ -64,13 +64,13 @@ public sealed class CascadingSessionGroupStateTests : IDisposable
             _server.Services.GetRequiredService<ILiveIdentityResolver>(),
             _server.Services.GetRequiredService<LiveState.Blazor.Diagnostics.LiveStateMetrics>(),
             sp));
-        await _server.States.UpdateAsync<Counter>("browser:pre", c => c.Value = 5);
+        await _server.States.UpdateAsync<Counter>(LiveIdentity.BrowserGroup("pre"), c => c.Value = 5);
 
         bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
         var root = bunit.Render<CascadingSessionGroupState>(p => p.AddChildContent<GroupProbe>());
 
         var probe = root.FindComponent<GroupProbe>();
-        probe.WaitForAssertion(() => Assert.Equal("browser:pre", probe.Find(".group").TextContent), Wait.Deadline);
+        probe.WaitForAssertion(() => Assert.Equal(LiveIdentity.BrowserGroup("pre"), probe.Find(".group").TextContent), Wait.Deadline);
         Assert.Equal("5", probe.Find(".value").TextContent);
         Assert.False(probe.Instance.State!.IsLive);
         Assert.Null(probe.Instance.State.CircuitId);

@@ -32,7 +32,7 @@ public sealed class IdentityResolverTests
     {
         var identity = await Resolver().ResolveAsync(Browser("abc123"));
 
-        Assert.Equal("browser:abc123", identity.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("abc123"), identity.GroupId);
         Assert.Null(identity.UserId);
         Assert.False(identity.IsAuthenticated);
     }
@@ -70,7 +70,7 @@ public sealed class IdentityResolverTests
         var identity = await Resolver().ResolveAsync(Browser("b1", forged));
 
         Assert.Null(identity.UserId);
-        Assert.Equal("browser:b1", identity.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("b1"), identity.GroupId);
     }
 
     [Fact]
