@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Error, "Could not tell the other tabs of a signed-out user; they follow when they reconnect.")]
     public static partial void SignOutOtherTabsFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(5, LogLevel.Debug, "The request carried the browser cookie twice with different values (one may be planted by another site of the domain); treating it as absent.")]
+    public static partial void ConflictingBrowserCookies(ILogger logger);
+
     [LoggerMessage(10, LogLevel.Debug, "Circuit {CircuitId} opened as {Identity}.")]
     public static partial void CircuitOpened(ILogger logger, string circuitId, LiveIdentity identity);
 

@@ -4,6 +4,7 @@ using LiveState.Blazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Tests.Identity;
 
@@ -27,13 +28,73 @@ public sealed class BrowserCookieTests
     }
 
     [Fact]
-    public async Task CookieIsSecureOnHttpsRequests()
+    public async Task OverHttpsTheCookieIsHostPrefixedSecureAtTheRootWithoutADomain()
     {
         await using var app = await CookieTestApp.StartAsync();
 
         var response = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/"));
 
-        Assert.Contains("; secure", CookieTestApp.SetCookie(response), StringComparison.OrdinalIgnoreCase);
+        var setCookie = CookieTestApp.SetCookie(response);
+        Assert.NotNull(setCookie);
+        Assert.StartsWith("__Host-.LiveState.Browser=", setCookie, StringComparison.Ordinal);
+        Assert.Contains("; secure", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; path=/;", setCookie + ";", StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", setCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task OverHttpsTheHostPrefixCanBeTurnedOffAndFollowsTheCookieName()
+    {
+        await using var plain = await CookieTestApp.StartAsync(o => o.UseHostPrefix = false);
+        await using var renamed = await CookieTestApp.StartAsync(o => o.CookieName = "tabs");
+        await using var insecure = await CookieTestApp.StartAsync(o => o.CookieSecurePolicy = CookieSecurePolicy.None);
+
+        var plainCookie = CookieTestApp.SetCookie(await plain.Client.SendAsync(CookieTestApp.Page("https://localhost/")));
+        var renamedCookie = CookieTestApp.SetCookie(await renamed.Client.SendAsync(CookieTestApp.Page("https://localhost/")));
+        var insecureCookie = CookieTestApp.SetCookie(await insecure.Client.SendAsync(CookieTestApp.Page("https://localhost/")));
+
+        Assert.StartsWith(".LiveState.Browser=", plainCookie, StringComparison.Ordinal);
+        Assert.Contains("; secure", plainCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("__Host-tabs=", renamedCookie, StringComparison.Ordinal);
+
+        // A __Host- cookie must be Secure; an app that asked for non-secure cookies keeps the plain name.
+        Assert.StartsWith(".LiveState.Browser=", insecureCookie, StringComparison.Ordinal);
+        Assert.DoesNotContain("; secure", insecureCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task OverHttpsOnlyTheHostPrefixedCookieIsRead()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var issued = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/"));
+        var id = await issued.Content.ReadAsStringAsync();
+        var value = CookieTestApp.CookieValue(CookieTestApp.SetCookie(issued)!);
+
+        // The same sealed value under the plain name is what a sibling subdomain could plant: not read over HTTPS.
+        var plain = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/", ".LiveState.Browser=" + value));
+        var prefixed = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/", "__Host-.LiveState.Browser=" + value));
+        var both = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/", $".LiveState.Browser=junk; __Host-.LiveState.Browser={value}"));
+
+        Assert.NotEqual(id, await plain.Content.ReadAsStringAsync());
+        Assert.StartsWith("__Host-.LiveState.Browser=", CookieTestApp.SetCookie(plain), StringComparison.Ordinal);
+        Assert.Equal(id, await prefixed.Content.ReadAsStringAsync());
+        Assert.Null(CookieTestApp.SetCookie(prefixed));
+        Assert.Equal(id, await both.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("__Host-.MyApp.Browser")]
+    [InlineData("__host-tabs")]
+    [InlineData("__Secure-tabs")]
+    public async Task ACookieNameWithAPrefixOfItsOwnFailsAtStartup(string name)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings());
+        builder.Services.AddLiveState(o => o.CookieName = name);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("UseHostPrefix", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
