@@ -17,6 +17,7 @@ internal sealed class LiveStateMiddleware
     private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RefusedOriginLog _refusals;
 
     public LiveStateMiddleware(RequestDelegate next, BrowserIdCookie cookie, IOptionsMonitor<LiveStateOptions> options, TimeProvider time, ILogger<LiveStateMiddleware> logger)
     {
@@ -25,6 +26,7 @@ internal sealed class LiveStateMiddleware
         _options = options;
         _time = time;
         _logger = logger;
+        _refusals = new RefusedOriginLog(logger, time);
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -32,7 +34,7 @@ internal sealed class LiveStateMiddleware
         var options = _options.CurrentValue;
         if (options.AllowedHubOrigins.Count > 0 && !IsHubOriginAllowed(context.Request, options))
         {
-            Log.HubOriginRejected(_logger, context.Request.Headers.Origin.ToString());
+            _refusals.Refused(context.Request.Headers.Origin.ToString());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
         }
