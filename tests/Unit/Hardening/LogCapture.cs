@@ -9,11 +9,11 @@ internal sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<Entry> _entries = new();
 
-    public sealed record Entry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception, IReadOnlyList<KeyValuePair<string, object?>> State)
+    /// <param name="Values">The structured values, rendered as text when the line was written (some refer to a request that ends).</param>
+    public sealed record Entry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception, IReadOnlyList<KeyValuePair<string, object?>> State, string Values)
     {
         /// <summary>The message, the structured values and the whole exception chain (messages and stack traces), as a sink could write them.</summary>
-        public string Everything() =>
-            string.Join("\n", [Message, .. State.Select(p => $"{p.Key}={p.Value}"), Exception?.ToString() ?? string.Empty]);
+        public string Everything() => string.Join("\n", Message, Values, Exception?.ToString() ?? string.Empty);
 
         public override string ToString() => $"{Level} {Category}[{EventId.Id}]: {(Message.Length > 200 ? Message[..200] + "…" : Message)}";
     }
@@ -39,13 +39,17 @@ internal sealed class LogCapture : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
             capture._entries.Enqueue(new Entry(
                 category,
                 logLevel,
                 eventId,
                 formatter(state, exception),
                 exception,
-                state as IReadOnlyList<KeyValuePair<string, object?>> ?? []));
+                values,
+                string.Join("\n", values.Select(p => $"{p.Key}={p.Value}"))));
+        }
     }
 }
