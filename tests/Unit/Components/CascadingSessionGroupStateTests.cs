@@ -53,7 +53,7 @@ public sealed class CascadingSessionGroupStateTests : IDisposable
         using var bunit = new BunitContext();
         bunit.Services.AddFallbackServiceProvider(_server.Services);
         var principal = new ClaimsPrincipal(new ClaimsIdentity());
-        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "pre")]));
+        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "pre")]) { Label = LiveStateClaimTypes.BrowserIdentityLabel });
         var auth = new ServerAuthenticationStateProvider();
         auth.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         bunit.Services.AddSingleton<AuthenticationStateProvider>(auth);
@@ -64,13 +64,13 @@ public sealed class CascadingSessionGroupStateTests : IDisposable
             _server.Services.GetRequiredService<ILiveIdentityResolver>(),
             _server.Services.GetRequiredService<LiveState.Blazor.Diagnostics.LiveStateMetrics>(),
             sp));
-        await _server.States.UpdateAsync<Counter>("browser:pre", c => c.Value = 5);
+        await _server.States.UpdateAsync<Counter>(LiveIdentity.BrowserGroup("pre"), c => c.Value = 5);
 
         bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
         var root = bunit.Render<CascadingSessionGroupState>(p => p.AddChildContent<GroupProbe>());
 
         var probe = root.FindComponent<GroupProbe>();
-        probe.WaitForAssertion(() => Assert.Equal("browser:pre", probe.Find(".group").TextContent), Wait.Deadline);
+        probe.WaitForAssertion(() => Assert.Equal(LiveIdentity.BrowserGroup("pre"), probe.Find(".group").TextContent), Wait.Deadline);
         Assert.Equal("5", probe.Find(".value").TextContent);
         Assert.False(probe.Instance.State!.IsLive);
         Assert.Null(probe.Instance.State.CircuitId);
