@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -5,7 +6,7 @@ namespace LiveState.Blazor.Testing;
 
 /// <summary>
 /// The identities the default resolver gives real circuits, for rendering a component as one of them:
-/// a signed-in user (<c>user:{id}</c>) or an anonymous browser (<c>browser:{id}</c>). For a custom group
+/// a signed-in user (<c>user:{id}</c>) or an anonymous browser (<see cref="LiveIdentity.BrowserGroup"/>). For a custom group
 /// (a team, a workspace) create a <see cref="LiveIdentity"/> directly.
 /// </summary>
 public static class LiveTestIdentity
@@ -20,14 +21,23 @@ public static class LiveTestIdentity
         return new LiveIdentity(LiveIdentity.UserGroup(userId), userId, memberships);
     }
 
-    /// <summary>An anonymous browser: every tab of it shares the group <c>browser:{browserId}</c>.</summary>
+    // A browser's group id is a one-way hash of its browser id: keep the id beside the identity, so that a circuit
+    // opened as Browser("laptop") carries the browser id "laptop" as a real circuit would (sign-in carry-over).
+    private static readonly ConditionalWeakTable<LiveIdentity, string> BrowserIds = new();
+
+    /// <summary>An anonymous browser: every tab of it shares the group <see cref="LiveIdentity.BrowserGroup"/> of <paramref name="browserId"/>.</summary>
     /// <param name="browserId">A name for the browser (say <c>laptop</c>); tabs opened with the same name share state.</param>
     /// <returns>The identity.</returns>
     public static LiveIdentity Browser(string browserId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(browserId);
-        return new LiveIdentity(LiveIdentity.BrowserGroup(browserId));
+        var identity = new LiveIdentity(LiveIdentity.BrowserGroup(browserId));
+        BrowserIds.AddOrUpdate(identity, browserId);
+        return identity;
     }
+
+    /// <summary>The browser id an identity made by <see cref="Browser"/> stands for, or null.</summary>
+    internal static string? BrowserIdOf(LiveIdentity identity) => BrowserIds.TryGetValue(identity, out var browserId) ? browserId : null;
 
     /// <summary>An anonymous browser no other test identity shares: a fresh, random browser id.</summary>
     /// <returns>The identity.</returns>

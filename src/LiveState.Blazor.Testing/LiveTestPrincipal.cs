@@ -46,9 +46,7 @@ public static class LiveTestPrincipal
     /// <summary>The principal a real circuit of <paramref name="identity"/> would carry.</summary>
     internal static ClaimsPrincipal For(LiveIdentity identity)
     {
-        var browserId = identity.GroupId.StartsWith(LiveIdentity.BrowserGroupPrefix, StringComparison.Ordinal)
-            ? identity.GroupId[LiveIdentity.BrowserGroupPrefix.Length..]
-            : null;
+        var browserId = LiveTestIdentity.BrowserIdOf(identity);
         if (identity.UserId is { } userId)
         {
             return User(userId, browserId);

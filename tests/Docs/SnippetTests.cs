@@ -46,7 +46,7 @@ public sealed class SnippetTests : IDisposable
         var member = await resolver.ResolveAsync(SignedIn("alice", ("workspace", "acme")), Ct);
         var loner = await resolver.ResolveAsync(SignedIn("bob"), Ct);
         var anonymous = await resolver.ResolveAsync(
-            new ClaimsPrincipal(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "b1"), new Claim("workspace", "acme")])),
+            new ClaimsPrincipal(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "b1"), new Claim("workspace", "acme")]) { Label = LiveStateClaimTypes.BrowserIdentityLabel }),
             Ct);
 
         Assert.Equal(new LiveIdentity("workspace:acme", "alice"), member);

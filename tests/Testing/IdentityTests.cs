@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LiveState.Blazor.Testing.Tests;
@@ -21,7 +23,7 @@ public sealed class IdentityTests
     {
         var laptop = LiveTestIdentity.Browser("laptop");
 
-        Assert.Equal("browser:laptop", laptop.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("laptop"), laptop.GroupId);
         Assert.False(laptop.IsAuthenticated);
         Assert.NotEqual(LiveTestIdentity.NewBrowser(), LiveTestIdentity.NewBrowser());
     }
@@ -43,6 +45,26 @@ public sealed class IdentityTests
         Assert.Equal("red", alice.FindFirst("team")?.Value);
         Assert.Equal("laptop", DefaultLiveIdentityResolver.FindBrowserId(alice));
         Assert.DoesNotContain(LiveTestPrincipal.Anonymous("laptop").Identities, i => i.IsAuthenticated);
+    }
+
+    [Fact]
+    public void ACircuitOpenedAsABrowserCarriesItsCartIntoTheUsersGroupOnSignIn()
+    {
+        // A browser's group id is a hash of its browser id; the test circuit still knows the id, as a real one does.
+        using var ctx = new BunitContext();
+        ctx.AddLiveState().AddSignInHandler<CarryCounter>();
+        ctx.SetGroupState(LiveIdentity.BrowserGroup("laptop"), new Components.CounterState { Count = 3 });
+        var tab = ctx.OpenCircuit(LiveTestIdentity.Browser("laptop"));
+
+        tab.MoveTo(LiveTestIdentity.User("alice"));
+
+        Assert.Equal(3, ctx.GetGroupState<Components.CounterState>("user:alice").Count);
+    }
+
+    private sealed class CarryCounter : ILiveSignInHandler
+    {
+        public Task OnSignedInAsync(LiveSignInContext context, CancellationToken cancellationToken) =>
+            context.CarryOverAsync<Components.CounterState>((anonymous, user) => new Components.CounterState { Count = user.Count + anonymous.Count }, cancellationToken).AsTask();
     }
 
     private sealed class StaticOptions : IOptionsMonitor<LiveStateOptions>

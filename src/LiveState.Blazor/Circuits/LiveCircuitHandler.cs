@@ -132,7 +132,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
             }
 
             var state = await task.ConfigureAwait(false);
-            var identity = await _resolver.ResolveAsync(state.User, _closed.Token).ConfigureAwait(false);
+            var identity = await ResolveAsync(state.User, _closed.Token).ConfigureAwait(false);
             circuit.BrowserId = DefaultLiveIdentityResolver.FindBrowserId(state.User) ?? circuit.BrowserId;
             if (_registry.Move(circuit.Id, identity) is not { } previous)
             {
@@ -180,9 +180,10 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         {
             return await _resolver.ResolveAsync(user, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A broken resolver must not kill the circuit: the circuit gets a private group and shares nothing.
+            // A broken resolver must not kill the circuit, nor leave it in a group it may no longer see (a sign-out):
+            // the circuit gets a private group and shares nothing. Only the circuit's own cancellation propagates.
             Log.IdentityResolutionFailed(_logger, ex);
             return LiveIdentity.Private();
         }

@@ -146,6 +146,6 @@ internal static class LiveStateActivity
 
     public static readonly ActivitySource Source = new(SourceName);
 
-    /// <summary>A group id safe for telemetry: a browser group shows only the start of its id.</summary>
+    /// <summary>A group id for telemetry: whole (group ids are not secrets), cut only when unusually long.</summary>
     public static string GroupTag(string groupId) => LiveIdentity.Redact(groupId);
 }

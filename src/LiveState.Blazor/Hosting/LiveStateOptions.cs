@@ -7,8 +7,22 @@ namespace LiveState.Blazor;
 /// <summary>Options of LiveState.Blazor, set through <c>AddLiveState(options =&gt; ...)</c>.</summary>
 public sealed class LiveStateOptions
 {
-    /// <summary>The name of the browser cookie. Default <c>.LiveState.Browser</c>.</summary>
+    /// <summary>
+    /// The name of the browser cookie, without a prefix. Default <c>.LiveState.Browser</c>. Over HTTPS it is sent as
+    /// <c>__Host-</c> and this name unless <see cref="UseHostPrefix"/> is off. Must not start with <c>__Host-</c> or
+    /// <c>__Secure-</c> itself.
+    /// </summary>
     public string CookieName { get; set; } = ".LiveState.Browser";
+
+    /// <summary>
+    /// Name the browser cookie <c>__Host-</c> and <see cref="CookieName"/> on HTTPS requests, and read only that name
+    /// there. Browsers accept a <c>__Host-</c> cookie only from the host itself, Secure, with <c>Path=/</c> and no
+    /// <c>Domain</c>, so a sibling subdomain cannot plant one of its own beside it (cookie tossing). Plain HTTP
+    /// requests, and apps that set <see cref="CookieSecurePolicy"/> to <see cref="CookieSecurePolicy.None"/>, use the
+    /// plain name: browsers refuse a <c>__Host-</c> cookie that is not Secure. Behind a proxy that terminates TLS,
+    /// forward the scheme (<c>UseForwardedHeaders</c>) so the app sees HTTPS. Default true.
+    /// </summary>
+    public bool UseHostPrefix { get; set; } = true;
 
     /// <summary>How long the browser cookie lives. Default one year.</summary>
     public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromDays(365);

@@ -11,6 +11,10 @@ internal sealed class LiveStateOptionsValidator : IValidateOptions<LiveStateOpti
         {
             failures.Add($"LiveStateOptions.CookieName must be a non-empty cookie name without '=', ';', ',' or white space (was '{options.CookieName}').");
         }
+        else if (options.CookieName.StartsWith("__Host-", StringComparison.OrdinalIgnoreCase) || options.CookieName.StartsWith("__Secure-", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"LiveStateOptions.CookieName must not carry a cookie prefix of its own (was '{options.CookieName}'): LiveState adds __Host- over HTTPS; see LiveStateOptions.UseHostPrefix.");
+        }
 
         if (options.CookieLifetime <= TimeSpan.Zero)
         {

@@ -5,7 +5,7 @@ namespace LiveState.Blazor;
 
 /// <summary>
 /// The default <see cref="ILiveIdentityResolver"/>: a signed-in user shares <c>user:{id}</c> across tabs and
-/// devices; an anonymous browser shares <c>browser:{id}</c> across its tabs.
+/// devices; an anonymous browser shares <see cref="LiveIdentity.BrowserGroup"/> (<c>browser:</c> and a hash of its id) across its tabs.
 /// </summary>
 /// <remarks>
 /// The user id comes from <see cref="LiveStateOptions.UserIdClaimType"/>, falling back to
@@ -73,11 +73,39 @@ public class DefaultLiveIdentityResolver : ILiveIdentityResolver
     }
 
     /// <summary>The browser id LiveState's middleware put on the principal, or null.</summary>
+    /// <remarks>
+    /// Only the identity the middleware adds is read: unauthenticated and labelled
+    /// <see cref="LiveStateClaimTypes.BrowserIdentityLabel"/>. A browser-id claim on any other identity (a sign-in
+    /// token may carry any claim) is ignored, and a principal carrying two different browser ids has none.
+    /// </remarks>
     /// <param name="user">The principal.</param>
     public static string? FindBrowserId(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var value = user.FindFirst(LiveStateClaimTypes.BrowserId)?.Value;
-        return string.IsNullOrWhiteSpace(value) ? null : value;
+        string? found = null;
+        foreach (var identity in user.Identities)
+        {
+            if (identity.IsAuthenticated || !string.Equals(identity.Label, LiveStateClaimTypes.BrowserIdentityLabel, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var claim in identity.FindAll(LiveStateClaimTypes.BrowserId))
+            {
+                if (string.IsNullOrWhiteSpace(claim.Value))
+                {
+                    continue;
+                }
+
+                if (found is not null && !string.Equals(found, claim.Value, StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                found = claim.Value;
+            }
+        }
+
+        return found;
     }
 }

@@ -1,3 +1,7 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace LiveState.Blazor;
 
 /// <summary>
@@ -6,7 +10,8 @@ namespace LiveState.Blazor;
 /// <remarks>
 /// <see cref="UserId"/> answers "who are you" (null when anonymous); <see cref="GroupId"/> answers
 /// "which session group do you share state with". The default resolver uses <c>user:{id}</c> for
-/// signed-in users and <c>browser:{id}</c> for anonymous browsers, so a user never lands in a browser's group.
+/// signed-in users and <c>browser:{hash}</c> for anonymous browsers (see <see cref="BrowserGroup"/>), so a user never
+/// lands in a browser's group. Group ids are not secrets: apps may show, log and pass them.
 /// A custom resolver may add <see cref="Memberships"/>: further groups (a team, a workspace) the circuit belongs
 /// to, so broadcasts and presence for those groups reach it too.
 /// </remarks>
@@ -96,13 +101,28 @@ public sealed class LiveIdentity : IEquatable<LiveIdentity>
         return UserGroupPrefix + userId;
     }
 
-    /// <summary>The group id the default resolver gives an anonymous browser.</summary>
+    /// <summary>
+    /// The group id the default resolver gives an anonymous browser: <c>browser:</c> followed by a one-way hash of the
+    /// browser id, the same on every server and after every restart.
+    /// </summary>
+    /// <remarks>
+    /// The hash is the first 24 bytes of SHA-256 over <c>livestate.browser-group.v1:</c> and the browser id, base64url
+    /// encoded (32 characters). A browser id is 256 random bits, so the hash can be neither inverted nor searched:
+    /// knowing a group id tells nothing of the browser id, and only the browser id (sealed in the cookie) lets a
+    /// browser join the group. So a group id is not a secret and may be shown, logged and passed around.
+    /// </remarks>
     /// <param name="browserId">The browser id carried by the LiveState cookie.</param>
     public static string BrowserGroup(string browserId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(browserId);
-        return BrowserGroupPrefix + browserId;
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(BrowserGroupHashLabel + browserId), hash);
+        return BrowserGroupPrefix + Base64Url.EncodeToString(hash[..BrowserGroupHashBytes]);
     }
+
+    // Versioned: another derivation would use a new label, never silently map a browser to another group.
+    private const string BrowserGroupHashLabel = "livestate.browser-group.v1:";
+    private const int BrowserGroupHashBytes = 24;
 
     /// <inheritdoc />
     public override string ToString() => UserId is null ? $"anonymous ({Redact(GroupId)})" : $"{UserId} ({Redact(GroupId)})";
@@ -114,9 +134,16 @@ public sealed class LiveIdentity : IEquatable<LiveIdentity>
     internal static LiveIdentity Private() =>
         new(PrivateGroupPrefix + Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
 
-    // Browser group ids carry the browser id; never print it whole.
+    /// <summary>The longest group id logs, traces and exception messages show whole.</summary>
+    internal const int MaxLoggedGroupIdLength = 128;
+
+    /// <summary>
+    /// A group id as logs, traces and exception messages show it. Group ids are not secrets (a browser's is a one-way
+    /// hash of its id), so it is shown whole; only an id longer than <see cref="MaxLoggedGroupIdLength"/> (a custom
+    /// resolver's, built from claims) is cut, so no unbounded value reaches a log line.
+    /// </summary>
     internal static string Redact(string groupId) =>
-        groupId.StartsWith(BrowserGroupPrefix, StringComparison.Ordinal) && groupId.Length > BrowserGroupPrefix.Length + 6
-            ? string.Concat(groupId.AsSpan(0, BrowserGroupPrefix.Length + 6), "…")
+        groupId.Length > MaxLoggedGroupIdLength
+            ? string.Concat(groupId.AsSpan(0, MaxLoggedGroupIdLength), "…")
             : groupId;
 }

@@ -17,6 +17,7 @@ internal sealed class LiveStateMiddleware
     private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RefusedOriginLog _refusals;
 
     public LiveStateMiddleware(RequestDelegate next, BrowserIdCookie cookie, IOptionsMonitor<LiveStateOptions> options, TimeProvider time, ILogger<LiveStateMiddleware> logger)
     {
@@ -25,6 +26,7 @@ internal sealed class LiveStateMiddleware
         _options = options;
         _time = time;
         _logger = logger;
+        _refusals = new RefusedOriginLog(logger, time);
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -32,12 +34,19 @@ internal sealed class LiveStateMiddleware
         var options = _options.CurrentValue;
         if (options.AllowedHubOrigins.Count > 0 && !IsHubOriginAllowed(context.Request, options))
         {
-            Log.HubOriginRejected(_logger, context.Request.Headers.Origin.ToString());
+            _refusals.Refused(context.Request.Headers.Origin.ToString());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
         }
 
-        var presented = context.Request.Cookies[options.CookieName];
+        // Over HTTPS only the __Host- cookie is read: a sibling subdomain can plant the plain name, never that one.
+        var name = BrowserCookieHeader.NameFor(context.Request, options);
+        var presented = BrowserCookieHeader.Find(context.Request.Headers.Cookie, name, out var conflicting);
+        if (conflicting)
+        {
+            Log.ConflictingBrowserCookies(_logger);
+        }
+
         string? browserId;
         try
         {
@@ -50,7 +59,7 @@ internal sealed class LiveStateMiddleware
             if (browserId is null && IsDocumentRequest(context.Request, options))
             {
                 var fresh = BrowserIdCookie.NewId();
-                context.Response.Cookies.Append(options.CookieName, _cookie.Seal(fresh), CookieOptionsFor(context.Request, options));
+                context.Response.Cookies.Append(name, _cookie.Seal(fresh), CookieOptionsFor(context.Request, options));
                 browserId = fresh;
             }
         }
@@ -78,11 +87,12 @@ internal sealed class LiveStateMiddleware
         return _next(context);
     }
 
+    // A __Host- cookie must be Secure, have Path=/ and no Domain, or browsers drop it. No Domain is ever set here.
     private CookieOptions CookieOptionsFor(HttpRequest request, LiveStateOptions options) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Lax,
-        Secure = options.CookieSecurePolicy switch
+        Secure = BrowserCookieHeader.IsHostPrefixed(request, options) || options.CookieSecurePolicy switch
         {
             CookieSecurePolicy.Always => true,
             CookieSecurePolicy.None => false,

@@ -8,14 +8,18 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Debug, "A browser cookie of {Length} characters did not unseal; treating it as absent.")]
     public static partial void InvalidBrowserCookie(ILogger logger, int length);
 
-    [LoggerMessage(2, LogLevel.Warning, "Refused a Blazor hub request from origin {Origin}: not in LiveStateOptions.AllowedHubOrigins.")]
-    public static partial void HubOriginRejected(ILogger logger, string origin);
+    // At most once a minute (RefusedOriginLog): Suppressed counts the refusals since the previous message.
+    [LoggerMessage(2, LogLevel.Warning, "Refused a Blazor hub request from origin {Origin}: not in LiveStateOptions.AllowedHubOrigins. {Suppressed} more were refused since the last such message (one is logged a minute at most).")]
+    public static partial void HubOriginRejected(ILogger logger, string origin, long suppressed);
 
     [LoggerMessage(3, LogLevel.Error, "The browser cookie could not be read or issued (is the Data Protection key ring reachable?); serving the request without a browser id.")]
     public static partial void BrowserCookieUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(4, LogLevel.Error, "Could not tell the other tabs of a signed-out user; they follow when they reconnect.")]
     public static partial void SignOutOtherTabsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Debug, "The request carried the browser cookie twice with different values (one may be planted by another site of the domain); treating it as absent.")]
+    public static partial void ConflictingBrowserCookies(ILogger logger);
 
     [LoggerMessage(10, LogLevel.Debug, "Circuit {CircuitId} opened as {Identity}.")]
     public static partial void CircuitOpened(ILogger logger, string circuitId, LiveIdentity identity);

@@ -23,7 +23,7 @@ public sealed class LiveSignInContext
     /// <summary>The signed-in identity; its group receives the carried state.</summary>
     public LiveIdentity User { get; }
 
-    /// <summary>The group this browser had while anonymous (<c>browser:{id}</c>).</summary>
+    /// <summary>The group this browser had while anonymous (<see cref="LiveIdentity.BrowserGroup"/> of its browser id).</summary>
     public string AnonymousGroupId { get; }
 
     /// <summary>The circuit that triggered the call.</summary>

@@ -89,7 +89,7 @@ public sealed class CircuitLifetimeTests : IDisposable
         tab.MoveTo(alice);
 
         Assert.Equal(alice, tab.Identity);
-        Assert.Equal(0, Registry.CountGroup("browser:laptop"));
+        Assert.Equal(0, Registry.CountGroup(LiveIdentity.BrowserGroup("laptop")));
         Assert.Equal(1, Registry.CountGroup(alice.GroupId));
         counter.WaitForAssertion(() => Assert.Equal("7", counter.Find(".count").TextContent), Deadline.Render);
         Assert.Equal("alice", counter.Find(".who").TextContent);

@@ -41,7 +41,7 @@ public sealed class OpenCircuitTests : IDisposable
         Assert.Same(tab.State, counter.Instance.State);
         Assert.True(tab.State.IsLive);
         Assert.Equal(tab.Id, tab.State.CircuitId);
-        Assert.Equal("browser:laptop", tab.State.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("laptop"), tab.State.GroupId);
     }
 
     [Fact]
@@ -115,10 +115,10 @@ public sealed class OpenCircuitTests : IDisposable
 
         Assert.Equal(
             [
-                $"{tab.Id} connected browser:laptop",
-                $"{tab.Id} disconnected browser:laptop",
-                $"{tab.Id} reconnected browser:laptop",
-                $"{tab.Id} moved from browser:laptop user:alice",
+                $"{tab.Id} connected {LiveIdentity.BrowserGroup("laptop")}",
+                $"{tab.Id} disconnected {LiveIdentity.BrowserGroup("laptop")}",
+                $"{tab.Id} reconnected {LiveIdentity.BrowserGroup("laptop")}",
+                $"{tab.Id} moved from {LiveIdentity.BrowserGroup("laptop")} user:alice",
                 $"{tab.Id} disconnected user:alice",
                 $"{tab.Id} closed user:alice",
             ],

@@ -27,7 +27,7 @@ public sealed class RenderAsIdentityExample
         ctx.AddLiveState();
 
         // snippet-begin: identities
-        var browser = LiveTestIdentity.Browser("laptop");             // anonymous: group "browser:laptop"
+        var browser = LiveTestIdentity.Browser("laptop");             // anonymous: group LiveIdentity.BrowserGroup("laptop")
         var user = LiveTestIdentity.User("alice");                    // signed in: group "user:alice"
         var member = LiveTestIdentity.User("bob", "team:red");        // also in the group "team:red"
         var team = new LiveIdentity("team:red", "carol");             // a custom group, as a custom resolver returns
@@ -35,7 +35,7 @@ public sealed class RenderAsIdentityExample
         var counter = ctx.RenderLive<CounterButton>(team, p => p.Add(c => c.Label, "Add one"));
         // snippet-end: identities
 
-        Assert.Equal("browser:laptop", ctx.RenderLive<CounterButton>(browser).Instance.State.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("laptop"), ctx.RenderLive<CounterButton>(browser).Instance.State.GroupId);
         Assert.Equal("anonymous", ctx.RenderLive<CounterButton>(browser).Find(".who").TextContent);
         Assert.Equal("user:alice", ctx.RenderLive<CounterButton>(user).Instance.State.GroupId);
         Assert.True(ctx.RenderLive<CounterButton>(member).Instance.State.Identity.BelongsTo("team:red"));

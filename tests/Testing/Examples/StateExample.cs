@@ -36,7 +36,7 @@ public sealed class StateExample
         // snippet-begin: seed-open-tab
         var board = ctx.RenderLive<TodoBoard>(LiveTestIdentity.Browser("laptop"));
 
-        ctx.SetGroupState("browser:laptop", new TodoState().Add("Arrived from a job"));
+        ctx.SetGroupState(LiveIdentity.BrowserGroup("laptop"), new TodoState().Add("Arrived from a job"));
 
         Assert.Equal("Arrived from a job", board.Find("li").TextContent);
         // snippet-end: seed-open-tab

@@ -31,7 +31,7 @@ public sealed class GroupStateTests : IDisposable
         counter.Find("button.increment").Click();
 
         counter.WaitForAssertion(() => Assert.Equal("1", counter.Find(".count").TextContent), Deadline.Render);
-        Assert.Equal(1, _ctx.GetGroupState<CounterState>("browser:laptop").Count);
+        Assert.Equal(1, _ctx.GetGroupState<CounterState>(LiveIdentity.BrowserGroup("laptop")).Count);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class GroupStateTests : IDisposable
         var laptopCounter = laptop.Render<CounterButton>();
         var phoneCounter = phone.Render<CounterButton>();
 
-        _ctx.SetGroupState("browser:laptop", new CounterState { Count = 9 });
+        _ctx.SetGroupState(LiveIdentity.BrowserGroup("laptop"), new CounterState { Count = 9 });
 
         Assert.Equal("9", laptopCounter.Find(".count").TextContent);
         Assert.Equal("0", phoneCounter.Find(".count").TextContent);

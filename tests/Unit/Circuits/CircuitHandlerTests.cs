@@ -61,7 +61,7 @@ public sealed class CircuitHandlerTests : IDisposable
         await using var _ = scope;
         await handler.OpenAsync("c1", CancellationToken.None);
 
-        Assert.Equal("browser:" + browserId, _server.Registry.Find("c1")!.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup(browserId), _server.Registry.Find("c1")!.GroupId);
         Assert.False(http.Response.Headers.ContainsKey("Set-Cookie"));
     }
 
@@ -103,7 +103,7 @@ public sealed class CircuitHandlerTests : IDisposable
     public async Task SignInMovesTheCircuitToTheUsersGroupAndItRenders()
     {
         var anonymous = new ClaimsPrincipal(new ClaimsIdentity());
-        anonymous.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "b1")]));
+        anonymous.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "b1")]) { Label = LiveStateClaimTypes.BrowserIdentityLabel });
         var (scope, handler, auth) = OpenScope(anonymous);
         await using var _ = scope;
         await handler.OpenAsync("c1", CancellationToken.None);
@@ -117,14 +117,14 @@ public sealed class CircuitHandlerTests : IDisposable
         await handler.LastMove.WaitAsync(Wait.Deadline);
 
         Assert.Equal("user:alice", _server.Registry.Find("c1")!.GroupId);
-        Assert.Equal(0, _server.Registry.CountGroup("browser:b1"));
+        Assert.Equal(0, _server.Registry.CountGroup(LiveIdentity.BrowserGroup("b1")));
         Assert.Equal(1, target.Renders);
-        Assert.Contains("moved c1 from browser:b1", _lifecycle.Events);
+        Assert.Contains("moved c1 from " + LiveIdentity.BrowserGroup("b1"), _lifecycle.Events);
 
         // Sign-out: back to the browser's group, never another browser's or user's.
         auth.SetAuthenticationState(Task.FromResult(new AuthenticationState(anonymous)));
         await handler.LastMove.WaitAsync(Wait.Deadline);
-        Assert.Equal("browser:b1", _server.Registry.Find("c1")!.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("b1"), _server.Registry.Find("c1")!.GroupId);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class SessionGroupStateCascadeTests : IDisposable
         using var bunit = new BunitContext();
         bunit.Services.AddFallbackServiceProvider(_server.Services);
         var principal = new ClaimsPrincipal(new ClaimsIdentity());
-        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "pre")]));
+        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "pre")]) { Label = LiveStateClaimTypes.BrowserIdentityLabel });
         var auth = new ServerAuthenticationStateProvider();
         auth.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         bunit.Services.AddSingleton<AuthenticationStateProvider>(auth);

@@ -135,7 +135,7 @@ public sealed class BroadcastTelemetryTests : IDisposable
         Assert.Equal(1, group.GetTagItem("livestate.broadcast.circuits_reached"));
         Assert.Equal(1, group.GetTagItem("livestate.broadcast.failures"));
         var groupTag = (string)group.GetTagItem("livestate.group")!;
-        Assert.StartsWith("browser:012345", groupTag, StringComparison.Ordinal);
+        Assert.Equal(LiveIdentity.BrowserGroup(BrowserId), groupTag);
         Assert.DoesNotContain(BrowserId, groupTag, StringComparison.Ordinal);
 
         var users = Assert.Single(mine, s => (string?)s.GetTagItem("livestate.broadcast.target") == "users");

@@ -59,19 +59,112 @@ public sealed class HostileCookieTests
         Assert.Equal(10_000, count);
     }
 
+    /// <summary>Two browsers' valid cookies, and the ids the app gave them.</summary>
+    private static async Task<(string A, string B, string[] Ids)> TwoBrowsersAsync(CookieTestApp app, string scheme = "http")
+    {
+        var first = await app.Client.SendAsync(CookieTestApp.Page($"{scheme}://localhost/"));
+        var second = await app.Client.SendAsync(CookieTestApp.Page($"{scheme}://localhost/"));
+        return (
+            CookieTestApp.CookieValue(CookieTestApp.SetCookie(first)!),
+            CookieTestApp.CookieValue(CookieTestApp.SetCookie(second)!),
+            [await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync()]);
+    }
+
     [Fact]
-    public async Task RepeatedCookiesWithOneValidValueNeverMixTwoBrowsers()
+    public async Task TwoDifferentValidCookiesAreTreatedAsNoneAndAFreshOneIsIssued()
     {
         await using var app = await CookieTestApp.StartAsync();
-        var first = await app.Client.SendAsync(CookieTestApp.Page());
-        var second = await app.Client.SendAsync(CookieTestApp.Page());
-        var a = CookieTestApp.CookieValue(CookieTestApp.SetCookie(first)!);
-        var b = CookieTestApp.CookieValue(CookieTestApp.SetCookie(second)!);
-        var ids = new[] { await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync() };
+        var (a, b, ids) = await TwoBrowsersAsync(app);
 
         var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: $".LiveState.Browser={a}; .LiveState.Browser={b}"));
 
-        // Whichever value the server reads, the request is exactly one of the two browsers.
-        Assert.Contains(await response.Content.ReadAsStringAsync(), ids);
+        var id = await response.Content.ReadAsStringAsync();
+        Assert.Equal(43, id.Length);
+        Assert.DoesNotContain(id, ids);
+        Assert.StartsWith(".LiveState.Browser=", CookieTestApp.SetCookie(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoDifferentHostPrefixedCookiesOverHttpsAreTreatedAsNone()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var (a, b, ids) = await TwoBrowsersAsync(app, "https");
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/", $"__Host-.LiveState.Browser={a}; __Host-.LiveState.Browser={b}"));
+
+        Assert.DoesNotContain(await response.Content.ReadAsStringAsync(), ids);
+        Assert.NotNull(CookieTestApp.SetCookie(response));
+    }
+
+    [Fact]
+    public async Task DifferentCookiesInSeparateCookieHeadersAreTreatedAsNone()
+    {
+        // HTTP/2 and HTTP/3 may send each cookie in a header field of its own.
+        await using var app = await CookieTestApp.StartAsync();
+        var (a, b, ids) = await TwoBrowsersAsync(app);
+        using var request = CookieTestApp.Page(cookie: $".LiveState.Browser={a}");
+        request.Headers.TryAddWithoutValidation("Cookie", $"other=1; .LiveState.Browser={b}");
+
+        var response = await app.Client.SendAsync(request);
+
+        Assert.DoesNotContain(await response.Content.ReadAsStringAsync(), ids);
+        Assert.NotNull(CookieTestApp.SetCookie(response));
+    }
+
+    [Fact]
+    public async Task AValidCookieBesideAnInvalidOneIsTreatedAsNone()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var (a, _, ids) = await TwoBrowsersAsync(app);
+
+        var before = await app.Client.SendAsync(CookieTestApp.Page(cookie: $".LiveState.Browser=junk; .LiveState.Browser={a}"));
+        var after = await app.Client.SendAsync(CookieTestApp.Page(cookie: $".LiveState.Browser={a}; .LiveState.Browser="));
+
+        Assert.DoesNotContain(await before.Content.ReadAsStringAsync(), ids);
+        Assert.DoesNotContain(await after.Content.ReadAsStringAsync(), ids);
+    }
+
+    [Fact]
+    public async Task TheSameCookieTwiceIsThatBrowser()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var (a, _, ids) = await TwoBrowsersAsync(app);
+
+        var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: $".LiveState.Browser={a}; other=x; .LiveState.Browser={a}"));
+
+        Assert.Equal(ids[0], await response.Content.ReadAsStringAsync());
+        Assert.Null(CookieTestApp.SetCookie(response));
+    }
+
+    [Fact]
+    public async Task ACookiePlantedForTheHubNeverJoinsTheVictimsCircuitToTheAttackersGroup()
+    {
+        // Cookie tossing: a sibling subdomain sets the attacker's own valid cookie with Path=/_blazor; the browser sends
+        // it before the victim's on hub requests (longer path first). The first value used to win.
+        await using var app = await CookieTestApp.StartAsync();
+        var (attacker, victim, ids) = await TwoBrowsersAsync(app);
+        using var hub = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate");
+        hub.Headers.TryAddWithoutValidation("Cookie", $".LiveState.Browser={attacker}; .LiveState.Browser={victim}");
+
+        var response = await app.Client.SendAsync(hub);
+
+        Assert.Equal("none", await response.Content.ReadAsStringAsync());
+        Assert.Null(CookieTestApp.SetCookie(response));
+        Assert.DoesNotContain(ids[0], await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OverHttpsAPlantedPlainCookieIsIgnored()
+    {
+        // A sibling subdomain cannot set a __Host- cookie; whatever it sets under the plain name is not read.
+        await using var app = await CookieTestApp.StartAsync();
+        var (attacker, _, _) = await TwoBrowsersAsync(app);
+        var (victim, _, victimIds) = await TwoBrowsersAsync(app, "https");
+        using var hub = new HttpRequestMessage(HttpMethod.Post, "https://localhost/_blazor/negotiate");
+        hub.Headers.TryAddWithoutValidation("Cookie", $".LiveState.Browser={attacker}; __Host-.LiveState.Browser={victim}");
+
+        var response = await app.Client.SendAsync(hub);
+
+        Assert.Equal(victimIds[0], await response.Content.ReadAsStringAsync());
     }
 }

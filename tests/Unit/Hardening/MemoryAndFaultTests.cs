@@ -55,7 +55,7 @@ public sealed class MemoryAndFaultTests : IDisposable
     {
         await using var scope = _server.Services.CreateAsyncScope();
         ((ServerAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
-            .SetAuthenticationState(Task.FromResult(new AuthenticationState(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(LiveStateClaimTypes.BrowserId, "b" + (circuitId.Length % 10))])))));
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(LiveStateClaimTypes.BrowserId, "b" + (circuitId.Length % 10))]) { Label = LiveStateClaimTypes.BrowserIdentityLabel }))));
         var handler = scope.ServiceProvider.GetServices<CircuitHandler>().OfType<LiveCircuitHandler>().Single();
         await handler.OpenAsync(circuitId, CancellationToken.None);
         await handler.CloseAsync(circuitId);

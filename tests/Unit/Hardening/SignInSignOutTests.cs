@@ -41,7 +41,7 @@ public sealed class SignInSignOutTests : IDisposable
         var principal = userId is null
             ? new ClaimsPrincipal(new ClaimsIdentity())
             : new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "Cookies"));
-        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, browserId)]));
+        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, browserId)]) { Label = LiveStateClaimTypes.BrowserIdentityLabel });
         return principal;
     }
 
@@ -57,14 +57,14 @@ public sealed class SignInSignOutTests : IDisposable
     [Fact]
     public async Task SignInCarriesTheAnonymousCartIntoTheUsersGroupOnce()
     {
-        await _server.States.MutateAsync<Cart>("browser:b1", c => c.Items.Add("apple"));
+        await _server.States.MutateAsync<Cart>(LiveIdentity.BrowserGroup("b1"), c => c.Items.Add("apple"));
         await _server.States.MutateAsync<Cart>("user:alice", c => c.Items.Add("pear"));
 
         await OpenAsync(Principal("alice", "b1"), "tab-1");
         await OpenAsync(Principal("alice", "b1"), "tab-2");
 
         Assert.Equal(["pear", "apple"], _server.States.Get<Cart>("user:alice").Items);
-        Assert.Empty(_server.States.Get<Cart>("browser:b1").Items);
+        Assert.Empty(_server.States.Get<Cart>(LiveIdentity.BrowserGroup("b1")).Items);
     }
 
     [Fact]
@@ -73,13 +73,13 @@ public sealed class SignInSignOutTests : IDisposable
         await OpenAsync(Principal("alice", "b1"), "tab-1");
 
         Assert.Equal("user:alice", _server.Registry.Find("tab-1")!.GroupId);
-        Assert.Equal(0, _server.Registry.CountGroup("browser:b1"));
+        Assert.Equal(0, _server.Registry.CountGroup(LiveIdentity.BrowserGroup("b1")));
     }
 
     [Fact]
     public async Task ConcurrentSignInsInManyTabsCarryTheCartExactlyOnce()
     {
-        await _server.States.MutateAsync<Cart>("browser:b2", c => c.Items.Add("plum"));
+        await _server.States.MutateAsync<Cart>(LiveIdentity.BrowserGroup("b2"), c => c.Items.Add("plum"));
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => OpenAsync(Principal("bob", "b2"), $"tab-{i}"))));
 
@@ -89,8 +89,8 @@ public sealed class SignInSignOutTests : IDisposable
     [Fact]
     public async Task AnonymousTabsOfTheBrowserSeeTheCartLeave()
     {
-        var anonymousTab = _server.Open<CartProbe>(new LiveIdentity("browser:b3"));
-        await _server.States.MutateAsync<Cart>("browser:b3", c => c.Items.Add("fig"));
+        var anonymousTab = _server.Open<CartProbe>(new LiveIdentity(LiveIdentity.BrowserGroup("b3")));
+        await _server.States.MutateAsync<Cart>(LiveIdentity.BrowserGroup("b3"), c => c.Items.Add("fig"));
         anonymousTab.Component.WaitForAssertion(() => Assert.Equal("fig", anonymousTab.Component.Find(".items").TextContent), Wait.Deadline);
 
         await OpenAsync(Principal("carol", "b3"), "signed-in-tab");

@@ -4,6 +4,7 @@ using LiveState.Blazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Tests.Identity;
 
@@ -27,13 +28,73 @@ public sealed class BrowserCookieTests
     }
 
     [Fact]
-    public async Task CookieIsSecureOnHttpsRequests()
+    public async Task OverHttpsTheCookieIsHostPrefixedSecureAtTheRootWithoutADomain()
     {
         await using var app = await CookieTestApp.StartAsync();
 
         var response = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/"));
 
-        Assert.Contains("; secure", CookieTestApp.SetCookie(response), StringComparison.OrdinalIgnoreCase);
+        var setCookie = CookieTestApp.SetCookie(response);
+        Assert.NotNull(setCookie);
+        Assert.StartsWith("__Host-.LiveState.Browser=", setCookie, StringComparison.Ordinal);
+        Assert.Contains("; secure", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; path=/;", setCookie + ";", StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", setCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task OverHttpsTheHostPrefixCanBeTurnedOffAndFollowsTheCookieName()
+    {
+        await using var plain = await CookieTestApp.StartAsync(o => o.UseHostPrefix = false);
+        await using var renamed = await CookieTestApp.StartAsync(o => o.CookieName = "tabs");
+        await using var insecure = await CookieTestApp.StartAsync(o => o.CookieSecurePolicy = CookieSecurePolicy.None);
+
+        var plainCookie = CookieTestApp.SetCookie(await plain.Client.SendAsync(CookieTestApp.Page("https://localhost/")));
+        var renamedCookie = CookieTestApp.SetCookie(await renamed.Client.SendAsync(CookieTestApp.Page("https://localhost/")));
+        var insecureCookie = CookieTestApp.SetCookie(await insecure.Client.SendAsync(CookieTestApp.Page("https://localhost/")));
+
+        Assert.StartsWith(".LiveState.Browser=", plainCookie, StringComparison.Ordinal);
+        Assert.Contains("; secure", plainCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("__Host-tabs=", renamedCookie, StringComparison.Ordinal);
+
+        // A __Host- cookie must be Secure; an app that asked for non-secure cookies keeps the plain name.
+        Assert.StartsWith(".LiveState.Browser=", insecureCookie, StringComparison.Ordinal);
+        Assert.DoesNotContain("; secure", insecureCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task OverHttpsOnlyTheHostPrefixedCookieIsRead()
+    {
+        await using var app = await CookieTestApp.StartAsync();
+        var issued = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/"));
+        var id = await issued.Content.ReadAsStringAsync();
+        var value = CookieTestApp.CookieValue(CookieTestApp.SetCookie(issued)!);
+
+        // The same sealed value under the plain name is what a sibling subdomain could plant: not read over HTTPS.
+        var plain = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/", ".LiveState.Browser=" + value));
+        var prefixed = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/", "__Host-.LiveState.Browser=" + value));
+        var both = await app.Client.SendAsync(CookieTestApp.Page("https://localhost/", $".LiveState.Browser=junk; __Host-.LiveState.Browser={value}"));
+
+        Assert.NotEqual(id, await plain.Content.ReadAsStringAsync());
+        Assert.StartsWith("__Host-.LiveState.Browser=", CookieTestApp.SetCookie(plain), StringComparison.Ordinal);
+        Assert.Equal(id, await prefixed.Content.ReadAsStringAsync());
+        Assert.Null(CookieTestApp.SetCookie(prefixed));
+        Assert.Equal(id, await both.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("__Host-.MyApp.Browser")]
+    [InlineData("__host-tabs")]
+    [InlineData("__Secure-tabs")]
+    public async Task ACookieNameWithAPrefixOfItsOwnFailsAtStartup(string name)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings());
+        builder.Services.AddLiveState(o => o.CookieName = name);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("UseHostPrefix", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,11 +216,7 @@ public sealed class BrowserCookieTests
     {
         await using var app = await CookieTestApp.StartAsync();
 
-        var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: $".LiveState.Browser={value}"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.NotNull(CookieTestApp.SetCookie(response));
-        Assert.Equal(43, (await response.Content.ReadAsStringAsync()).Length);
+        await AssertTreatedAsAbsentAsync(app, value);
     }
 
     [Fact]
@@ -181,16 +238,35 @@ public sealed class BrowserCookieTests
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="value"/> as the browser cookie on a page request and checks, through the whole pipeline,
+    /// that it counted as absent: 200, a fresh cookie, a fresh 43-character id unlike <paramref name="notThisId"/>.
+    /// </summary>
+    private static async Task AssertTreatedAsAbsentAsync(CookieTestApp app, string value, string? notThisId = null)
+    {
+        var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: ".LiveState.Browser=" + value));
+        var id = await response.Content.ReadAsStringAsync();
+        var setCookie = CookieTestApp.SetCookie(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(setCookie);
+        Assert.NotEqual(value, CookieTestApp.CookieValue(setCookie));
+        Assert.Equal(43, id.Length);
+        Assert.NotEqual(notThisId, id);
+        Assert.Equal(id, app.Cookie.TryUnseal(CookieTestApp.CookieValue(setCookie)));
+    }
+
     [Fact]
     public async Task TruncatedCookieIsTreatedAsAbsent()
     {
         await using var app = await CookieTestApp.StartAsync();
         var first = await app.Client.SendAsync(CookieTestApp.Page());
+        var id = await first.Content.ReadAsStringAsync();
         var value = CookieTestApp.CookieValue(CookieTestApp.SetCookie(first)!);
 
         foreach (var length in new[] { 1, 10, value.Length / 2, value.Length - 1 })
         {
-            Assert.Null(app.Cookie.TryUnseal(value[..length]));
+            await AssertTreatedAsAbsentAsync(app, value[..length], id);
         }
     }
 
@@ -198,12 +274,10 @@ public sealed class BrowserCookieTests
     public async Task CookieSealedWithAnotherKeyIsTreatedAsAbsent()
     {
         await using var app = await CookieTestApp.StartAsync();
-        var foreign = new BrowserIdCookie(new EphemeralDataProtectionProvider()).Seal(BrowserIdCookie.NewId());
+        var foreignId = BrowserIdCookie.NewId();
+        var foreign = new BrowserIdCookie(new EphemeralDataProtectionProvider()).Seal(foreignId);
 
-        var response = await app.Client.SendAsync(CookieTestApp.Page(cookie: ".LiveState.Browser=" + foreign));
-
-        Assert.NotNull(CookieTestApp.SetCookie(response));
-        Assert.Null(app.Cookie.TryUnseal(foreign));
+        await AssertTreatedAsAbsentAsync(app, foreign, foreignId);
     }
 
     [Fact]
@@ -211,31 +285,25 @@ public sealed class BrowserCookieTests
     {
         var provider = new EphemeralDataProtectionProvider();
         await using var app = await CookieTestApp.StartAsync(protection: provider);
-        var otherPurpose = WebEncoders.Base64UrlEncode(provider.CreateProtector("Some.Other.Purpose").Protect(new byte[32]));
+        var raw = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var otherPurpose = WebEncoders.Base64UrlEncode(provider.CreateProtector("Some.Other.Purpose").Protect(raw));
 
-        Assert.Null(app.Cookie.TryUnseal(otherPurpose));
+        await AssertTreatedAsAbsentAsync(app, otherPurpose, WebEncoders.Base64UrlEncode(raw));
     }
 
-    [Fact]
-    public void SealedValueOfWrongLengthIsTreatedAsAbsent()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    [InlineData(31)]
+    [InlineData(33)]
+    [InlineData(64)]
+    public async Task SealedValueOfWrongLengthIsTreatedAsAbsent(int length)
     {
         var provider = new EphemeralDataProtectionProvider();
-        var cookie = new BrowserIdCookie(provider);
-        var sameKeyWrongLength = WebEncoders.Base64UrlEncode(provider.CreateProtector(BrowserIdCookie.Purpose).Protect(new byte[31]));
+        await using var app = await CookieTestApp.StartAsync(protection: provider);
+        var sameKeyWrongLength = WebEncoders.Base64UrlEncode(provider.CreateProtector(BrowserIdCookie.Purpose).Protect(new byte[length]));
 
-        Assert.Null(cookie.TryUnseal(sameKeyWrongLength));
-    }
-
-    [Fact]
-    public void HundredThousandDrawnIdsAreDistinct()
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < 100_000; i++)
-        {
-            Assert.True(ids.Add(BrowserIdCookie.NewId()));
-        }
-
-        Assert.All(ids.Take(100), id => Assert.Equal(32, WebEncoders.Base64UrlDecode(id).Length));
+        await AssertTreatedAsAbsentAsync(app, sameKeyWrongLength);
     }
 
     private sealed class UnreachableKeyRing : IDataProtectionProvider, IDataProtector

@@ -17,9 +17,13 @@ public sealed class IdentityResolverTests
     private static ClaimsPrincipal Browser(string browserId, ClaimsPrincipal? user = null)
     {
         var principal = user ?? new ClaimsPrincipal(new ClaimsIdentity());
-        principal.AddIdentity(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, browserId)]));
+        principal.AddIdentity(BrowserIdentity(browserId));
         return principal;
     }
+
+    // As LiveState's middleware adds it: unauthenticated, labelled, carrying only the browser id.
+    private static ClaimsIdentity BrowserIdentity(string browserId) =>
+        new([new Claim(LiveStateClaimTypes.BrowserId, browserId)]) { Label = LiveStateClaimTypes.BrowserIdentityLabel };
 
     private static ClaimsPrincipal SignedIn(params Claim[] claims) => new(new ClaimsIdentity(claims, "Cookies"));
 
@@ -28,7 +32,7 @@ public sealed class IdentityResolverTests
     {
         var identity = await Resolver().ResolveAsync(Browser("abc123"));
 
-        Assert.Equal("browser:abc123", identity.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("abc123"), identity.GroupId);
         Assert.Null(identity.UserId);
         Assert.False(identity.IsAuthenticated);
     }
@@ -66,7 +70,46 @@ public sealed class IdentityResolverTests
         var identity = await Resolver().ResolveAsync(Browser("b1", forged));
 
         Assert.Null(identity.UserId);
-        Assert.Equal("browser:b1", identity.GroupId);
+        Assert.Equal(LiveIdentity.BrowserGroup("b1"), identity.GroupId);
+    }
+
+    [Fact]
+    public async Task ABrowserIdClaimOnASignedInIdentityIsNeverTakenForTheBrowserId()
+    {
+        // A login token may carry any claim, this one included; only LiveState's own identity speaks for the browser.
+        var forged = SignedIn(new Claim(ClaimTypes.NameIdentifier, "mallory"), new Claim(LiveStateClaimTypes.BrowserId, "victims-browser"));
+        var labelled = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "mallory"), new Claim(LiveStateClaimTypes.BrowserId, "victims-browser")], "Bearer")
+        {
+            Label = LiveStateClaimTypes.BrowserIdentityLabel,
+        });
+
+        var identity = await Resolver().ResolveAsync(forged);
+
+        Assert.Equal("user:mallory", identity.GroupId);
+        Assert.Null(DefaultLiveIdentityResolver.FindBrowserId(forged));
+        Assert.Null(DefaultLiveIdentityResolver.FindBrowserId(labelled));
+        Assert.Equal("real", DefaultLiveIdentityResolver.FindBrowserId(Browser("real", forged)));
+    }
+
+    [Fact]
+    public async Task ABrowserIdClaimOnAnIdentityLiveStateDidNotAddIsIgnored()
+    {
+        var unlabelled = new ClaimsPrincipal(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, "planted")]));
+
+        var identity = await Resolver().ResolveAsync(unlabelled);
+
+        Assert.Null(DefaultLiveIdentityResolver.FindBrowserId(unlabelled));
+        Assert.StartsWith("private:", identity.GroupId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoDifferentBrowserIdsOnOnePrincipalAreNone()
+    {
+        var principal = Browser("first");
+        principal.AddIdentity(BrowserIdentity("second"));
+
+        Assert.Null(DefaultLiveIdentityResolver.FindBrowserId(principal));
+        Assert.Equal("same", DefaultLiveIdentityResolver.FindBrowserId(Browser("same", Browser("same"))));
     }
 
     [Fact]

@@ -24,12 +24,13 @@ internal sealed class CookieTestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<CookieTestApp> StartAsync(Action<LiveStateOptions>? configure = null, IDataProtectionProvider? protection = null)
+    public static async Task<CookieTestApp> StartAsync(Action<LiveStateOptions>? configure = null, IDataProtectionProvider? protection = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IDataProtectionProvider>(protection ?? new EphemeralDataProtectionProvider());
+        services?.Invoke(builder.Services);
         builder.Services.AddLiveState(configure);
         var app = builder.Build();
         app.UseLiveState();
