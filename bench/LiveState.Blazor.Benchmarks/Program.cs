@@ -41,6 +41,8 @@ switch (command)
         return PairedRatios.Run(Int(1, 10), Sizes(2, [100, 10_000, 100_000]));
     case "render":
         return await RealRenderRatios.RunAsync(Int(1, 10), Sizes(2, [1_000, 10_000]), model);
+    case "circuit-memory":
+        return await CircuitMemory.RunAsync(Int(1, 1_000), model);
     case "telemetry":
         return TelemetryOverhead.Run(Int(1, 10));
 }

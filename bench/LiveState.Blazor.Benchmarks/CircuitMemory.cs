@@ -1,0 +1,73 @@
+using System.Globalization;
+using LiveState.Blazor.Benchmarks.Infrastructure;
+using LiveState.Blazor.Benchmarks.Rendering;
+
+namespace LiveState.Blazor.Benchmarks;
+
+/// <summary>
+/// Managed heap per real circuit: the heap after a full collection with N circuits of the bench app open, minus the
+/// heap before they were opened, divided by N; for the app with LiveState, the same app with no shared state at all,
+/// and the app sharing its state by hand (baseline 2). A "circuit" here is what <see cref="BenchCircuit"/> builds: a
+/// DI scope of the app's services (as Blazor's CircuitFactory makes one per circuit), its authentication state, the
+/// circuit handlers run (LiveState's registers the circuit), a renderer with its own dispatcher and the page's whole
+/// component tree (Routes, Router, layout, nav menu with 4 NavLinks, page, 20 plain components, 3 readers). Every
+/// circuit is its own anonymous browser, so with LiveState every circuit also brings its group's store entry (one
+/// small slot written once) and its registry entries; by hand, its group's value and callback list. Not counted: what
+/// Blazor adds around that on a real server (the SignalR connection, RemoteRenderer, JS runtime), the same on all sides.
+/// </summary>
+internal static class CircuitMemory
+{
+    private const int Rounds = 3;
+
+    public static async Task<int> RunAsync(int circuits, string modelName)
+    {
+        Paired.PrintEnvironment($"Heap per real circuit, {circuits:N0} circuits (each its own anonymous browser and group), model '{modelName}'; {Rounds} rounds, sides alternating; GC.GetTotalMemory(forceFullCollection: true) before and after opening them");
+        var sides = new (string Name, Func<IBenchApp> App, Func<IBenchApp, string, Task> Seed)[]
+        {
+            ("no shared state", () => new HandWrittenApp(share: false), (_, _) => Task.CompletedTask),
+            ("baseline 2 (by hand)", () => new HandWrittenApp(share: true), (app, group) => { ((HandWrittenApp)app).Hub.Increment(group); return Task.CompletedTask; }),
+            ("LiveState", () => LiveStateModels.Create(modelName), (app, group) => ((ILiveStateModel)app).UpdateAsync(group)),
+        };
+
+        var retained = sides.Select(_ => new List<double>()).ToArray();
+        var allocated = sides.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var k = 0; k < sides.Length; k++)
+            {
+                var s = round % 2 == 0 ? k : sides.Length - 1 - k;
+                var (name, create, seed) = sides[s];
+                await using var app = create();
+
+                // A first world warms everything up that is paid once per process or app (JIT, route table, caches).
+                await (await RenderWorld.CreateAsync(app, 50, 1, group => seed(app, group))).DisposeAsync();
+
+                var before = GC.GetTotalMemory(forceFullCollection: true);
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var world = await RenderWorld.CreateAsync(app, circuits, 1, group => seed(app, group));
+                var allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+                var after = GC.GetTotalMemory(forceFullCollection: true);
+                retained[s].Add((after - before) / (double)circuits);
+                allocated[s].Add((allocatedAfter - allocatedBefore) / (double)circuits);
+                GC.KeepAlive(world);
+                await world.DisposeAsync();
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] round {round + 1}, {name}: {retained[s][^1]:N0} B retained per circuit"));
+            }
+        }
+
+        Console.WriteLine("| app | retained per circuit, median (min-max) | allocated while opening, per circuit (median) |");
+        Console.WriteLine("|---|---:|---:|");
+        for (var s = 0; s < sides.Length; s++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {sides[s].Name} | {Stats.Median(retained[s]):N0} B ({retained[s].Min():N0}-{retained[s].Max():N0}) | {Stats.Median(allocated[s]):N0} B |"));
+        }
+
+        Console.WriteLine();
+        var plain = Stats.Median(retained[0]);
+        var byHand = Stats.Median(retained[1]);
+        var live = Stats.Median(retained[2]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LiveState adds {live - plain:N0} B per circuit to the app with no shared state (target <= 2,048 B), {live - byHand:N0} B to the app that shares by hand. Load average now {Paired.LoadAverage()}."));
+        return 0;
+    }
+}
