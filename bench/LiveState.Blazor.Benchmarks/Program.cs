@@ -7,7 +7,7 @@ using LiveState.Blazor.Benchmarks.Rendering;
 //   paired [rounds] [sizes]           hand-off ratios: baseline 1, baseline 2, LiveState; random targets over 100,000 tabs
 //   render [rounds] [sizes]           the same with a real renderer per circuit and a realistic page
 //   circuit-memory [circuits]         heap per real circuit, with LiveState minus without
-//   slots [seconds]                   UpdateAsync by slot size (100 B, 10 KB, 1 MB) and 1 / 4 / 16 writers
+//   slots [seconds] [rounds]          UpdateAsync by slot size (100 B, 10 KB, 1 MB) and 1 / 4 / 16 writers
 //   joins [members]                   a join into a big group vs into an empty one; churn inside a big group
 //   concurrency [rounds]              8-32 concurrent broadcasters
 //   idle [seconds]                    CPU and wake-ups of 1,000 circuits receiving one broadcast every 100 ms
@@ -43,6 +43,8 @@ switch (command)
         return await RealRenderRatios.RunAsync(Int(1, 10), Sizes(2, [1_000, 10_000]), model);
     case "circuit-memory":
         return await CircuitMemory.RunAsync(Int(1, 1_000), model);
+    case "slots":
+        return SlotSizeSweep.Run(rest.Count > 1 ? double.Parse(rest[1], CultureInfo.InvariantCulture) : 0.5, Int(2, 3));
     case "telemetry":
         return TelemetryOverhead.Run(Int(1, 10));
 }
