@@ -8,7 +8,7 @@ using LiveState.Blazor.Benchmarks.Rendering;
 //   render [rounds] [sizes]           the same with a real renderer per circuit and a realistic page
 //   circuit-memory [circuits]         heap per real circuit, with LiveState minus without
 //   slots [seconds] [rounds]          UpdateAsync by slot size (100 B, 10 KB, 1 MB) and 1 / 4 / 16 writers
-//   joins [members]                   a join into a big group vs into an empty one; churn inside a big group
+//   joins [members] [rounds]          a join into a big group vs into an empty one; churn inside a big group
 //   concurrency [rounds]              8-32 concurrent broadcasters
 //   idle [seconds]                    CPU and wake-ups of 1,000 circuits receiving one broadcast every 100 ms
 //   memory [circuits]                 the registry's own structures per circuit
@@ -45,6 +45,8 @@ switch (command)
         return await CircuitMemory.RunAsync(Int(1, 1_000), model);
     case "slots":
         return SlotSizeSweep.Run(rest.Count > 1 ? double.Parse(rest[1], CultureInfo.InvariantCulture) : 0.5, Int(2, 3));
+    case "joins":
+        return JoinCost.Run(Int(1, 10_000), Int(2, 5));
     case "telemetry":
         return TelemetryOverhead.Run(Int(1, 10));
 }
