@@ -10,7 +10,7 @@ using LiveState.Blazor.Benchmarks.Rendering;
 //   slots [seconds] [rounds]          UpdateAsync by slot size (100 B, 10 KB, 1 MB) and 1 / 4 / 16 writers
 //   joins [members] [rounds]          a join into a big group vs into an empty one; churn inside a big group
 //   concurrency [rounds]              8-32 concurrent broadcasters
-//   idle [seconds]                    CPU and wake-ups of 1,000 circuits receiving one broadcast every 100 ms
+//   idle [seconds] [rounds]           CPU and wake-ups of 1,000 circuits receiving one broadcast every 100 ms
 //   memory [circuits]                 the registry's own structures per circuit
 //   telemetry [rounds]                the cost of listening to LiveState's metrics and spans
 // The real-render commands take --model before|after (default before: today's CascadingSessionGroupState).
@@ -47,6 +47,10 @@ switch (command)
         return SlotSizeSweep.Run(rest.Count > 1 ? double.Parse(rest[1], CultureInfo.InvariantCulture) : 0.5, Int(2, 3));
     case "joins":
         return JoinCost.Run(Int(1, 10_000), Int(2, 5));
+    case "concurrency":
+        return ConcurrentBroadcasters.Run(Int(1, 10));
+    case "idle":
+        return await IdleCpu.RunAsync(rest.Count > 1 ? double.Parse(rest[1], CultureInfo.InvariantCulture) : 5, Int(2, 2), model);
     case "telemetry":
         return TelemetryOverhead.Run(Int(1, 10));
 }
