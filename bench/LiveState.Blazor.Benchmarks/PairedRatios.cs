@@ -22,7 +22,6 @@ internal static class PairedRatios
         {
             using var world = World.Create(n);
             var broadcaster = world.Broadcaster;
-            var all = world.LiveComponents.Concat(world.SingleEventComponents).ToList();
 
             // Random targets, the same sequence for every side: tabs 6.. are one user (and one group) each.
             var draws = Targets.Draw(n, first: 6, count: 1 << 16, seed: 1);
@@ -53,7 +52,6 @@ internal static class PairedRatios
                 new("baseline 1", () => Sync(world.Notifier.NotifyAll, n), Renders(world.SingleEventComponents, n)),
                 new("baseline 2", () => Sync(() => world.PerUser.NotifyAll(), n), Renders(world.PerUserComponents, n)),
                 new("LiveState", () => broadcaster.BroadcastToAllAsync(), Renders(world.LiveComponents, n)));
-            GC.KeepAlive(all);
         }
 
         Console.WriteLine();
