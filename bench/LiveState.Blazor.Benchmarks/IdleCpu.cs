@@ -9,8 +9,8 @@ namespace LiveState.Blazor.Benchmarks;
 /// A quiet server: 1,000 real circuits of the bench app with LiveState and 1,000 of the hand-written app, and one
 /// broadcast every 100 ms (to a random group of 3 tabs, or to all), driven by a <see cref="PeriodicTimer"/>. For each
 /// phase, over a fixed wall window: the process's CPU time per second, its threads' context switches per second
-/// (voluntary and not, summed over /proc/self/task/*/status: each voluntary switch is a thread going to sleep, so
-/// roughly one wake-up), thread-pool work items per second and the process's active timers. The "quiet" phase runs the
+/// (voluntary and not, per thread from /proc/self/task/*/status: each voluntary switch is a thread going to sleep,
+/// so roughly one wake-up), thread-pool work items per second and the process's active timers. The "quiet" phase runs the
 /// same 100 ms timer doing nothing: the floor every other phase stands on. Phases alternate in order round by round, and each starts after a 500 ms pause that lets the previous one wind down.
 /// </summary>
 internal static class IdleCpu
@@ -81,7 +81,7 @@ internal static class IdleCpu
         // after the last broadcast), so that it is not counted against this phase.
         await Task.Delay(Settle);
         using var timer = new PeriodicTimer(Period);
-        var (voluntary, involuntary) = ContextSwitches();
+        var switches = ContextSwitches();
         var items = ThreadPool.CompletedWorkItemCount;
         var cpu = CpuClock.Now();
         var watch = Stopwatch.StartNew();
@@ -92,44 +92,64 @@ internal static class IdleCpu
 
         var seconds = watch.Elapsed.TotalSeconds;
         var cpuMs = (CpuClock.Now() - cpu) / 1e6;
-        var (voluntaryAfter, involuntaryAfter) = ContextSwitches();
+        var (voluntary, involuntary) = Switches(switches, ContextSwitches());
         return new Sample(
             cpuMs / seconds,
-            (voluntaryAfter + involuntaryAfter - voluntary - involuntary) / seconds,
-            (voluntaryAfter - voluntary) / seconds,
+            (voluntary + involuntary) / seconds,
+            voluntary / seconds,
             (ThreadPool.CompletedWorkItemCount - items) / seconds,
             Timer.ActiveCount);
     }
 
-    /// <summary>Context switches of every live thread of this process (threads that ended meanwhile are lost; few do here).</summary>
-    private static (long Voluntary, long Involuntary) ContextSwitches()
+    /// <summary>Context switches per live thread of this process, by thread id.</summary>
+    private static Dictionary<string, (long Voluntary, long Involuntary)> ContextSwitches()
     {
-        long voluntary = 0, involuntary = 0;
+        var threads = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         if (!Directory.Exists("/proc/self/task"))
         {
-            return (0, 0);
+            return threads;
         }
 
         foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
         {
+            long voluntary = 0, involuntary = 0;
             try
             {
                 foreach (var line in File.ReadLines(Path.Combine(task, "status")))
                 {
                     if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
                     {
-                        voluntary += long.Parse(line.AsSpan("voluntary_ctxt_switches:".Length).Trim(), CultureInfo.InvariantCulture);
+                        voluntary = long.Parse(line.AsSpan("voluntary_ctxt_switches:".Length).Trim(), CultureInfo.InvariantCulture);
                     }
                     else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
                     {
-                        involuntary += long.Parse(line.AsSpan("nonvoluntary_ctxt_switches:".Length).Trim(), CultureInfo.InvariantCulture);
+                        involuntary = long.Parse(line.AsSpan("nonvoluntary_ctxt_switches:".Length).Trim(), CultureInfo.InvariantCulture);
                     }
                 }
             }
             catch (IOException)
             {
-                // The thread ended while we read it.
+                continue; // the thread ended while we read it
             }
+
+            threads[Path.GetFileName(task)] = (voluntary, involuntary);
+        }
+
+        return threads;
+    }
+
+    /// <summary>
+    /// The switches between two readings: for each thread alive at the second, its count minus its count at the first
+    /// (zero if it started since). Threads that ended in between are not counted; few do while a phase runs.
+    /// </summary>
+    private static (long Voluntary, long Involuntary) Switches(Dictionary<string, (long Voluntary, long Involuntary)> before, Dictionary<string, (long Voluntary, long Involuntary)> after)
+    {
+        long voluntary = 0, involuntary = 0;
+        foreach (var (thread, counts) in after)
+        {
+            var earlier = before.GetValueOrDefault(thread);
+            voluntary += counts.Voluntary - earlier.Voluntary;
+            involuntary += counts.Involuntary - earlier.Involuntary;
         }
 
         return (voluntary, involuntary);
