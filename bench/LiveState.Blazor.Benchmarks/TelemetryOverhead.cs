@@ -8,7 +8,7 @@ namespace LiveState.Blazor.Benchmarks;
 /// <summary>
 /// What listening to LiveState's telemetry costs a broadcast: each round times the same broadcasts with nothing
 /// listening and with a <see cref="MeterListener"/> on every LiveState instrument plus an <see cref="ActivityListener"/>
-/// recording every LiveState span (order alternating). The "baseline" columns are the unobserved side.
+/// recording every LiveState span (order alternating). The "quiet" columns are the unobserved side.
 /// </summary>
 internal static class TelemetryOverhead
 {
