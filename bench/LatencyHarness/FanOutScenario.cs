@@ -12,6 +12,7 @@ internal sealed class FanOutScenario(string name, Uri address, int tabs)
     private IBrowserContext? _context;
     private IPage _clicker = default!;
     private readonly List<IPage> _watchers = [];
+    private int _value;
 
     public string Name { get; } = name;
 
@@ -21,6 +22,9 @@ internal sealed class FanOutScenario(string name, Uri address, int tabs)
     /// <summary>Per update: milliseconds until half of the watching tabs showed it.</summary>
     public List<double> Median { get; } = [];
 
+    /// <summary><see cref="All"/> again, one list per block (per round of the interleaving), for the block bootstrap.</summary>
+    public List<List<double>> AllBlocks { get; } = [];
+
     public async Task OpenAsync(IBrowser browser)
     {
         _context = await Tabs.NewBrowserAsync(browser);
@@ -29,33 +33,37 @@ internal sealed class FanOutScenario(string name, Uri address, int tabs)
         {
             _watchers.Add(await Tabs.OpenAsync(_context, address));
         }
+
+        _value = await Tabs.ValueAsync(_clicker);
+        foreach (var page in _watchers.Append(_clicker))
+        {
+            await Probe.ExpectAsync(page, Text(_value + 1));
+        }
     }
 
+    /// <summary>One click; every tab was armed for the new count by the previous sample and is armed for the next as it is read.</summary>
     public async Task SampleAsync(bool record)
     {
-        var expected = (await Tabs.ValueAsync(_clicker) + 1).ToString(CultureInfo.InvariantCulture);
-        foreach (var watcher in _watchers)
-        {
-            await Probe.ExpectAsync(watcher, expected);
-        }
-
-        await Probe.ExpectAsync(_clicker, expected);
+        var next = Text(_value + 2);
         await _clicker.ClickAsync("#increment", new() { Force = true });
-        var clickAt = await Probe.ClickAtAsync(_clicker);
+        var clickAt = await Probe.ClickAtAndArmAsync(_clicker, next);
         var seen = new double[_watchers.Count];
         for (var i = 0; i < seen.Length; i++)
         {
-            seen[i] = await Probe.SeenAsync(_watchers[i]) - clickAt;
+            seen[i] = await Probe.SeenAndArmAsync(_watchers[i], next) - clickAt;
         }
 
-        await Probe.SeenAsync(_clicker);
+        _value++;
         if (record)
         {
             Array.Sort(seen);
             All.Add(seen[^1]);
             Median.Add(seen[(seen.Length - 1) / 2]);
+            AllBlocks[^1].Add(seen[^1]);
         }
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public async Task CloseAsync()
     {

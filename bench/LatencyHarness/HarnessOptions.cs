@@ -5,7 +5,7 @@ namespace LiveState.Blazor.LatencyHarness;
 /// <summary>The harness's command line. Every option has a default that reproduces docs/performance.md.</summary>
 internal sealed class HarnessOptions
 {
-    public int Samples { get; private set; } = 200;
+    public int Samples { get; private set; } = 2_000;
 
     public int Warmup { get; private set; } = 20;
 
@@ -13,7 +13,9 @@ internal sealed class HarnessOptions
 
     public int Tabs { get; private set; } = 50;
 
-    public int FanOutSamples { get; private set; } = 30;
+    public int FanOutSamples { get; private set; } = 60;
+
+    public int FanOutBlock { get; private set; } = 5;
 
     public bool TwoTabs { get; private set; } = true;
 
@@ -31,11 +33,12 @@ internal sealed class HarnessOptions
         LiveState.Blazor browser latency harness. Starts bench/LatencyApp (and, with --redis, a private redis-server
         and two more app servers), drives Debian's Chromium through Playwright, and prints p50/p95/p99.
 
-          --samples N        samples per page in the two-tab test (default 200)
+          --samples N        samples per page in the two-tab test (default 2000)
           --warmup N         discarded samples per page before measuring (default 20)
           --block N          samples per page before switching page; pages alternate (default 10)
           --tabs N           tabs in the fan-out test (default 50)
-          --fanout-samples N updates measured in the fan-out test (default 30)
+          --fanout-samples N updates measured per page in the fan-out test (default 60)
+          --fanout-block N   updates per page before switching page in the fan-out test (default 5)
           --only two-tabs|fan-out
           --redis            also measure LiveState across two servers through a private redis-server
           --configuration C  build configuration of the app (default Release)
@@ -57,6 +60,7 @@ internal sealed class HarnessOptions
                 case "--block": options.Block = NextInt(); break;
                 case "--tabs": options.Tabs = NextInt(); break;
                 case "--fanout-samples": options.FanOutSamples = NextInt(); break;
+                case "--fanout-block": options.FanOutBlock = NextInt(); break;
                 case "--redis": options.Redis = true; break;
                 case "--configuration": options.Configuration = Next(); break;
                 case "--chromium": options.Chromium = Next(); break;

@@ -1,126 +1,95 @@
-using System.Diagnostics;
-using System.Globalization;
 using LiveState.Blazor.Benchmarks.Infrastructure;
 
 namespace LiveState.Blazor.Benchmarks;
 
 /// <summary>
-/// The ratio targets, measured in pairs: each round times baseline 1 and LiveState back to back (order alternating),
-/// for wall time and for process CPU time, and the table reports the median over rounds of each per-round ratio.
-/// A burst of load from other work on the machine then lands on both sides of a pair alike.
+/// The hand-off ratio targets (no rendering: each tab's <c>StateHasChanged</c> bumps a counter), three sides paired:
+/// baseline 1 (one singleton event every component filters), baseline 2 (dictionaries of per-user and per-group
+/// callbacks) and LiveState (<see cref="Broadcasting.Broadcaster"/>). Targeted broadcasts go to random targets drawn
+/// from N = 100,000 tabs, each its own user and group, never the same target call after call; baseline 2 is their
+/// reference. Broadcasts to all are compared per tab with baseline 1, at N = 100, 10,000 and 100,000.
 /// </summary>
 internal static class PairedRatios
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(200);
+    private static readonly string[] Sides = ["baseline 1", "baseline 2", "LiveState"];
+    private static readonly (int, int)[] Ratios = [(2, 1), (2, 0)];
 
     public static int Run(int rounds, int[] sizes)
     {
-        Console.WriteLine($"Paired ratios: {rounds} rounds of {Window.TotalMilliseconds:F0} ms per side; median per-round values. {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}.");
-        Console.WriteLine();
-        Console.WriteLine("| case | N | baseline 1 wall | LiveState wall | baseline 1 CPU | LiveState CPU | LiveState / baseline 1 (wall) | LiveState / baseline 1 (CPU) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Paired.PrintEnvironment($"Paired hand-off ratios (no rendering): {rounds} rounds of {Paired.Window.TotalMilliseconds:F0} ms per side after {Paired.Warmup.TotalSeconds:F0} s of warm-up per side, order alternating; medians over rounds; CPU ratio = median of the per-round ratios, bootstrap 95% interval over rounds");
+        Console.WriteLine(Paired.Header(Sides, Ratios));
         foreach (var n in sizes)
         {
             using var world = World.Create(n);
             var broadcaster = world.Broadcaster;
-            Report("ToGroup, 3 tabs reached", n, 1, Measure(rounds,
-                () => Sync(() => world.Notifier.NotifyGroup(World.AliceGroup)),
-                () => broadcaster.BroadcastToGroupAsync(World.AliceGroup)));
-            Report("ToUsers, 3 tabs reached", n, 1, Measure(rounds,
-                () => Sync(() => world.Notifier.NotifyUsers(World.ThreeUsers)),
-                () => broadcaster.BroadcastToUsersAsync(World.ThreeUsers)));
-            Report("ToAll, per tab", n, n, Measure(rounds,
-                () => Sync(world.Notifier.NotifyAll),
-                () => broadcaster.BroadcastToAllAsync()));
+
+            // Random targets, the same sequence for every side: tabs 6.. are one user (and one group) each.
+            var draws = Targets.Draw(n, first: 6, count: 1 << 16, seed: 1);
+            var users = new Targets(draws.Select(t => world.UserIds[t]).ToArray());
+            var threeUsers = new ThreeAtATime(users.All);
+            var groups = new Targets(draws.Select(t => world.GroupIds[t]).ToArray());
+
+            if (n >= 10_000)
+            {
+                var b1Users = threeUsers.Cursor();
+                var b2Users = threeUsers.Cursor();
+                var liveUsers = threeUsers.Cursor();
+                Report("ToUsers, 3 random users (3 tabs)", n, 1, rounds,
+                    new("baseline 1", () => Sync(() => world.Notifier.NotifyUsers(b1Users.Next()), 3), Renders(world.SingleEventComponents, 3)),
+                    new("baseline 2", () => Sync(() => NotifyEach(world.PerUser, b2Users.Next()), 3), Renders(world.PerUserComponents, 3)),
+                    new("LiveState", () => broadcaster.BroadcastToUsersAsync(liveUsers.Next()), Renders(world.LiveComponents, 3)));
+
+                var b1Group = groups.Cursor();
+                var b2Group = groups.Cursor();
+                var liveGroup = groups.Cursor();
+                Report("ToGroup, 1 random group (1 tab)", n, 1, rounds,
+                    new("baseline 1", () => Sync(() => world.Notifier.NotifyGroup(b1Group.Next()), 1), Renders(world.SingleEventComponents, 1)),
+                    new("baseline 2", () => Sync(() => world.PerGroup.NotifyUser(b2Group.Next()), 1), Renders(world.PerUserComponents, 1)),
+                    new("LiveState", () => broadcaster.BroadcastToGroupAsync(liveGroup.Next()), Renders(world.LiveComponents, 1)));
+            }
+
+            Report("ToAll, per tab", n, n, rounds,
+                new("baseline 1", () => Sync(world.Notifier.NotifyAll, n), Renders(world.SingleEventComponents, n)),
+                new("baseline 2", () => Sync(() => world.PerUser.NotifyAll(), n), Renders(world.PerUserComponents, n)),
+                new("LiveState", () => broadcaster.BroadcastToAllAsync(), Renders(world.LiveComponents, n)));
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Times are per broadcast (per tab for ToAll); load average now {LoadAverage()}.");
+        Console.WriteLine($"Times are per broadcast (per tab for ToAll). Ratios: LiveState / baseline 2 (the reference for targeted sends) and LiveState / baseline 1 (the reference for broadcasts to all). Load average now {Paired.LoadAverage()}.");
         return 0;
     }
 
-    private static ValueTask<int> Sync(Action notify)
+    private static void Report(string name, int n, int per, int rounds, params PairedSide[] sides)
+    {
+        var results = Paired.Run(sides, rounds);
+        Console.WriteLine(Paired.Row(name, n, per, results, Ratios));
+    }
+
+    private static ValueTask<int> Sync(Action notify, int reached)
     {
         notify();
-        return ValueTask.FromResult(3);
+        return ValueTask.FromResult(reached);
     }
 
-    private static List<(Side Baseline, Side Library)> Measure(int rounds, Func<ValueTask<int>> baseline, Func<ValueTask<int>> library) =>
-        Measure(rounds, () => Time(baseline), () => Time(library));
-
-    /// <summary>Runs <paramref name="rounds"/> pairs of the two sides, alternating which goes first, after one discarded pair.</summary>
-    internal static List<(Side Baseline, Side Library)> Measure(int rounds, Func<Side> baseline, Func<Side> library)
+    private static void NotifyEach(PerUserEventLists lists, string[] users)
     {
-        // One discarded round warms both up (tiered JIT, caches).
-        baseline();
-        library();
-        var pairs = new List<(Side, Side)>();
-        for (var round = 0; round < rounds; round++)
+        foreach (var user in users)
         {
-            if (round % 2 == 0)
+            lists.NotifyUser(user);
+        }
+    }
+
+    /// <summary>A check that the side rendered exactly <paramref name="perOperation"/> tabs per operation, over the whole window.</summary>
+    private static Func<Action<long>> Renders(List<FakeComponent> components, int perOperation) => () =>
+    {
+        var before = World.Renders(components);
+        return operations =>
+        {
+            var rendered = World.Renders(components) - before;
+            if (rendered != operations * perOperation)
             {
-                var b = baseline();
-                pairs.Add((b, library()));
+                throw new InvalidOperationException($"{rendered} tabs rendered in {operations} operations; expected {perOperation} per operation.");
             }
-            else
-            {
-                var l = library();
-                pairs.Add((baseline(), l));
-            }
-        }
-
-        return pairs;
-    }
-
-    // Runs the operations on a thread-pool thread and awaits each, as a circuit or a background job would: the
-    // caller never spins or blocks on a broadcast, so CPU time counts the broadcast's work and nothing else.
-    internal static Side Time(Func<ValueTask<int>> operation) => Task.Run(async () =>
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var cpu = CpuClock.Now();
-        var watch = Stopwatch.StartNew();
-        long ops = 0;
-        do
-        {
-            await operation();
-            ops++;
-        }
-        while (watch.Elapsed < Window);
-
-        var wall = watch.Elapsed.TotalNanoseconds;
-        var cpuUsed = CpuClock.Now() - cpu;
-        return new Side(wall / ops, cpu < 0 ? double.NaN : cpuUsed / (double)ops);
-    }).GetAwaiter().GetResult();
-
-    internal static void Report(string name, int n, int per, List<(Side Baseline, Side Library)> pairs)
-    {
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-
-        var baseWall = Median(pairs.Select(p => p.Baseline.WallNs)) / per;
-        var libWall = Median(pairs.Select(p => p.Library.WallNs)) / per;
-        var baseCpu = Median(pairs.Select(p => p.Baseline.CpuNs)) / per;
-        var libCpu = Median(pairs.Select(p => p.Library.CpuNs)) / per;
-        var wallRatio = Median(pairs.Select(p => p.Library.WallNs / p.Baseline.WallNs));
-        var cpuRatio = Median(pairs.Select(p => p.Library.CpuNs / p.Baseline.CpuNs));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {n:N0} | {Format(baseWall)} | {Format(libWall)} | {Format(baseCpu)} | {Format(libCpu)} | {wallRatio:G3} | {cpuRatio:G3} |"));
-    }
-
-    private static string Format(double nanoseconds) => nanoseconds switch
-    {
-        double.NaN => "n/a",
-        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{nanoseconds / 1_000_000:F2} ms"),
-        >= 1_000 => string.Create(CultureInfo.InvariantCulture, $"{nanoseconds / 1_000:F2} µs"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{nanoseconds:F0} ns"),
+        };
     };
-
-    internal static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    internal readonly record struct Side(double WallNs, double CpuNs);
 }

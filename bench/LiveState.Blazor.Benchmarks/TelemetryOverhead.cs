@@ -8,16 +8,14 @@ namespace LiveState.Blazor.Benchmarks;
 /// <summary>
 /// What listening to LiveState's telemetry costs a broadcast: each round times the same broadcasts with nothing
 /// listening and with a <see cref="MeterListener"/> on every LiveState instrument plus an <see cref="ActivityListener"/>
-/// recording every LiveState span (order alternating). The "baseline" columns are the unobserved side.
+/// recording every LiveState span (order alternating). The "quiet" columns are the unobserved side.
 /// </summary>
 internal static class TelemetryOverhead
 {
     public static int Run(int rounds)
     {
-        Console.WriteLine($"Telemetry overhead: {rounds} rounds of 200 ms per side; 'baseline 1' = nobody listening, 'LiveState' = metrics and spans listened to. {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {PairedRatios.LoadAverage()}.");
-        Console.WriteLine();
-        Console.WriteLine("| case | N | quiet wall | listened wall | quiet CPU | listened CPU | listened / quiet (wall) | listened / quiet (CPU) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Paired.PrintEnvironment($"Telemetry overhead: {rounds} rounds of {Paired.Window.TotalMilliseconds:F0} ms per side after {Paired.Warmup.TotalSeconds:F0} s of warm-up; 'quiet' = nobody listening, 'listened' = metrics and spans listened to");
+        Console.WriteLine(Paired.Header(["quiet", "listened"], [(1, 0)]));
         foreach (var n in new[] { 100, 10_000 })
         {
             using var world = World.Create(n);
@@ -28,19 +26,15 @@ internal static class TelemetryOverhead
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Times are per broadcast (per tab for ToAll); load average now {PairedRatios.LoadAverage()}.");
+        Console.WriteLine($"Times are per broadcast (per tab for ToAll); load average now {Paired.LoadAverage()}.");
         return 0;
     }
 
-    private static void Report(string name, int n, int per, int rounds, Func<ValueTask<int>> broadcast) =>
-        PairedRatios.Report(name, n, per, PairedRatios.Measure(
-            rounds,
-            () => PairedRatios.Time(broadcast),
-            () =>
-            {
-                using var listening = Listening.Start();
-                return PairedRatios.Time(broadcast);
-            }));
+    private static void Report(string name, int n, int per, int rounds, Func<ValueTask<int>> broadcast)
+    {
+        var results = Paired.Run([new PairedSide("quiet", broadcast), new PairedSide("listened", broadcast, Around: Listening.Start)], rounds);
+        Console.WriteLine(Paired.Row(name, n, per, results, [(1, 0)]));
+    }
 
     /// <summary>A meter listener that sums every LiveState measurement and an activity listener that records every LiveState span.</summary>
     private sealed class Listening : IDisposable

@@ -1,8 +1,9 @@
 namespace LiveState.Blazor.Benchmarks.Infrastructure;
 
 /// <summary>
-/// Baseline 2, the careful hand-written version: a singleton dictionary of per-user callback lists, kept under
-/// a lock; a notification copies the user's list and calls each component's <c>InvokeAsync(StateHasChanged)</c>.
+/// Baseline 2, the careful hand-written version: a singleton dictionary of per-user (or per-group: the key is any id)
+/// callback lists, kept under a lock; a notification copies the key's list and calls each component's
+/// <c>InvokeAsync(StateHasChanged)</c>.
 /// </summary>
 internal sealed class PerUserEventLists
 {

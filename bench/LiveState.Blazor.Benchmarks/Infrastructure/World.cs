@@ -9,7 +9,9 @@ namespace LiveState.Blazor.Benchmarks.Infrastructure;
 /// N open tabs, three times over: registered with LiveState (each with a render target on its own dispatcher),
 /// subscribed to baseline 1's single event, and subscribed to baseline 2's per-user lists.
 /// Tabs 0-2 are alice's (one group, three tabs); tabs 3-5 are bob's, carol's and dave's; every other tab
-/// is a user of its own. Every tab is signed in, so both of the registry's indexes (group and user) are full.
+/// is a user of its own (and so a group of its own). Every tab is signed in, so both of the registry's indexes (group
+/// and user) are full. Baseline 2 keeps two dictionaries, one keyed by user and one by group, as a hand-written app
+/// that targets both would.
 /// </summary>
 internal sealed class World : IDisposable
 {
@@ -28,6 +30,8 @@ internal sealed class World : IDisposable
             .AddLiveState();
         configure?.Invoke(builder);
         _services = builder.Services.BuildServiceProvider();
+        UserIds = new string[circuits];
+        GroupIds = new string[circuits];
         Registry = _services.GetRequiredService<CircuitRegistry>();
         Broadcaster = _services.GetRequiredService<Broadcaster>();
         State = _services.GetRequiredService<SessionGroupStateService>();
@@ -37,6 +41,8 @@ internal sealed class World : IDisposable
         {
             var userId = UserOf(i);
             var identity = new LiveIdentity(LiveIdentity.UserGroup(userId), userId);
+            UserIds[i] = userId;
+            GroupIds[i] = identity.GroupId;
 
             var live = new FakeComponent();
             Registry.Register(CircuitId(random), identity).AddTarget(new LiveTarget(live));
@@ -48,6 +54,7 @@ internal sealed class World : IDisposable
 
             var perUser = new FakeComponent();
             PerUser.Subscribe(userId, perUser);
+            PerGroup.Subscribe(identity.GroupId, perUser);
             PerUserComponents.Add(perUser);
         }
     }
@@ -61,6 +68,15 @@ internal sealed class World : IDisposable
     public SingleEventNotifier Notifier { get; } = new();
 
     public PerUserEventLists PerUser { get; } = new();
+
+    /// <summary>Baseline 2's lists keyed by group id (the same components as <see cref="PerUser"/>).</summary>
+    public PerUserEventLists PerGroup { get; } = new();
+
+    /// <summary>Each tab's user id.</summary>
+    public string[] UserIds { get; }
+
+    /// <summary>Each tab's group id.</summary>
+    public string[] GroupIds { get; }
 
     public List<FakeComponent> LiveComponents { get; } = [];
 
