@@ -134,11 +134,17 @@ internal static class SlotTypeCheck
 
         foreach (var property in Properties(type))
         {
+            if (Ignored(property))
+            {
+                // Left out on purpose: losing it in the copy is what [JsonIgnore] asks for.
+                continue;
+            }
+
             var holdsState = BackingField(property) is not null || property.SetMethod is not null;
             var memberPath = $"{path}.{property.Name}";
             if (!byMember.TryGetValue(property, out var serialized))
             {
-                if (holdsState && !Ignored(property))
+                if (holdsState)
                 {
                     problems.Add($"{memberPath} ({Name(property.PropertyType)}) is not serialized ({(property.GetMethod?.IsPublic == true ? "System.Text.Json's options leave it out" : "it is not public")}). Make it a public property with a public setter or init, or mark it [JsonInclude]; mark it [JsonIgnore] if losing it is intended.");
                 }
@@ -168,13 +174,14 @@ internal static class SlotTypeCheck
             }
 
             var fieldPath = $"{path}.{field.Name}";
+            if (Ignored(field))
+            {
+                continue;
+            }
+
             if (!byMember.TryGetValue(field, out var serialized))
             {
-                if (!Ignored(field))
-                {
-                    problems.Add($"{fieldPath} is a {(field.IsPublic ? "public" : "non-public")} field, which System.Text.Json does not carry. Turn it into a public property with a setter (or mark a public field [JsonInclude]); mark it [JsonIgnore] if losing it is intended.");
-                }
-
+                problems.Add($"{fieldPath} is a {(field.IsPublic ? "public" : "non-public")} field, which System.Text.Json does not carry. Turn it into a public property with a setter (or mark a public field [JsonInclude]); mark it [JsonIgnore] if losing it is intended.");
                 continue;
             }
 
@@ -219,8 +226,7 @@ internal static class SlotTypeCheck
 
     private static bool Ignored(MemberInfo member) =>
         member.GetCustomAttribute<JsonIgnoreAttribute>() is { Condition: JsonIgnoreCondition.Always }
-        || member.IsDefined(typeof(NonSerializedAttribute))
-        || member.IsDefined(typeof(CompilerGeneratedAttribute));
+        || member.IsDefined(typeof(NonSerializedAttribute));
 
     private static string Name(Type type) =>
         type.IsGenericType
