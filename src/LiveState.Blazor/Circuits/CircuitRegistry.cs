@@ -11,6 +11,14 @@ namespace LiveState.Blazor.Circuits;
 /// broadcasts to every circuit: a plain array walk, in the order the circuits (and so, mostly, their components)
 /// were allocated.
 /// </summary>
+/// <remarks>
+/// Every transition of a circuit (open, drop, reconnect, move, close) happens under the circuit's
+/// <see cref="LiveCircuit.Gate"/>, which also puts its <see cref="Changed"/> event in line: the events of one circuit
+/// are raised one at a time, in the order of its transitions (Opened first, Closed last, nothing after Closed), never
+/// under a lock. When a circuit changes while another thread is still raising its previous change, the later change
+/// is raised by that thread once the handlers are done with the earlier one, so the call that made it may return
+/// before its event was raised. Events of different circuits may be raised concurrently.
+/// </remarks>
 internal sealed class CircuitRegistry : ILiveCircuitRegistry
 {
     private readonly ConcurrentDictionary<string, LiveCircuit> _byCircuit = new(StringComparer.Ordinal);
@@ -31,6 +39,10 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         _logger = logger;
     }
 
+    /// <summary>
+    /// A circuit opened, dropped, reconnected, moved or closed. For one circuit, handlers hear its changes one at a
+    /// time and in order; see the remarks of <see cref="CircuitRegistry"/>.
+    /// </summary>
     public event EventHandler<LiveCircuitChangedEventArgs>? Changed;
 
     public int Count => Volatile.Read(ref _count);
@@ -52,13 +64,17 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         {
             WatchChanged = OnWatchChanged,
         };
-        if (!_byCircuit.TryAdd(circuitId, circuit))
-        {
-            throw new InvalidOperationException($"Circuit '{circuitId}' is already registered.");
-        }
+        LiveCircuitChangedEventArgs opened;
+        bool report;
 
-        lock (circuit)
+        // Locked before it can be found: a close racing with the open waits for it, and its event comes after Opened.
+        lock (circuit.Gate)
         {
+            if (!_byCircuit.TryAdd(circuitId, circuit))
+            {
+                throw new InvalidOperationException($"Circuit '{circuitId}' is already registered.");
+            }
+
             // The primary group first, under its bucket's lock: concurrent opens never overfill it.
             if (!Add(_byGroup, identity.GroupId, circuit, maxCircuitsPerGroup))
             {
@@ -68,11 +84,13 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             IndexSecondary(circuit, identity);
+            Append(circuit);
+            Interlocked.Increment(ref _count);
+            opened = new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Opened, circuit.Info);
+            report = circuit.Report(opened);
         }
 
-        Append(circuit);
-        Interlocked.Increment(ref _count);
-        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Opened, circuit.Info));
+        RaiseInOrder(circuit, opened, report);
         return circuit;
     }
 
@@ -83,8 +101,16 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             return null;
         }
 
-        lock (circuit)
+        LiveCircuitChangedEventArgs closed;
+        bool report;
+        lock (circuit.Gate)
         {
+            // Refused as it opened (its group was full): it was never announced.
+            if (circuit.Removed)
+            {
+                return null;
+            }
+
             circuit.Removed = true;
             Unindex(circuit, circuit.Info.Identity);
             foreach (var groupId in circuit.Watching())
@@ -93,11 +119,13 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             circuit.ClearTargets();
+            NoteRemoved();
+            Interlocked.Decrement(ref _count);
+            closed = new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Closed, circuit.Info);
+            report = circuit.Report(closed);
         }
 
-        NoteRemoved();
-        Interlocked.Decrement(ref _count);
-        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Closed, circuit.Info));
+        RaiseInOrder(circuit, closed, report);
         return circuit;
     }
 
@@ -109,7 +137,9 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
 
         LiveCircuitInfo info;
-        lock (circuit)
+        LiveCircuitChangedEventArgs change;
+        bool report;
+        lock (circuit.Gate)
         {
             if (circuit.Removed || circuit.Info.IsConnected == connected)
             {
@@ -117,9 +147,11 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             info = circuit.Info = circuit.Info.With(connected);
+            change = new LiveCircuitChangedEventArgs(connected ? LiveCircuitChangeKind.Reconnected : LiveCircuitChangeKind.Disconnected, info);
+            report = circuit.Report(change);
         }
 
-        Raise(new LiveCircuitChangedEventArgs(connected ? LiveCircuitChangeKind.Reconnected : LiveCircuitChangeKind.Disconnected, info));
+        RaiseInOrder(circuit, change, report);
         return info;
     }
 
@@ -133,8 +165,9 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
 
         LiveIdentity previous;
-        LiveCircuitInfo info;
-        lock (circuit)
+        LiveCircuitChangedEventArgs moved;
+        bool report;
+        lock (circuit.Gate)
         {
             previous = circuit.Info.Identity;
             if (circuit.Removed || previous == identity)
@@ -143,11 +176,13 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             Unindex(circuit, previous);
-            info = circuit.Info = circuit.Info.With(identity);
+            var info = circuit.Info = circuit.Info.With(identity);
             Index(circuit, identity);
+            moved = new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Moved, info, previous);
+            report = circuit.Report(moved);
         }
 
-        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Moved, info, previous));
+        RaiseInOrder(circuit, moved, report);
         return previous;
     }
 
@@ -187,8 +222,6 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             return (_ordered, _orderedCount);
         }
     }
-
-
 
     public LiveCircuitInfo? Find(string circuitId)
     {
@@ -367,7 +400,7 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
     }
 
-    // Called under the circuit's lock by LiveCircuit when its targets start or stop watching a group.
+    // Called under the circuit's gate by LiveCircuit when its targets start or stop watching a group.
     private void OnWatchChanged(LiveCircuit circuit, string groupId, bool watching)
     {
         if (circuit.Removed)
@@ -413,6 +446,23 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             Array.Copy(items, 0, next, 0, at);
             Array.Copy(items, at + 1, next, at, items.Length - at - 1);
             bucket.Items = next;
+        }
+    }
+
+    /// <summary>
+    /// Raises <paramref name="change"/> if <paramref name="report"/> (the caller's turn to raise this circuit's changes),
+    /// then the changes of the circuit made meanwhile by other threads, in order, until none is left.
+    /// </summary>
+    private void RaiseInOrder(LiveCircuit circuit, LiveCircuitChangedEventArgs change, bool report)
+    {
+        if (!report)
+        {
+            return;
+        }
+
+        for (LiveCircuitChangedEventArgs? next = change; next is not null; next = circuit.NextUnreported())
+        {
+            Raise(next);
         }
     }
 

@@ -14,7 +14,9 @@ internal sealed class LiveCircuit
     private readonly Lock _pendingGate = new();
     private volatile LiveCircuitInfo _info;
     private ILiveRenderTarget[] _targets = [];
-    private Dictionary<string, int>? _watching; // under lock (this): groups watched by id, with their watch counts
+    private Dictionary<string, int>? _watching; // under Gate: groups watched by id, with their watch counts
+    private bool _reporting; // under Gate: a thread is raising this circuit's registry changes
+    private Queue<LiveCircuitChangedEventArgs>? _unreported; // under Gate: changes made while one was being raised, in order
     private bool _queued; // under _pendingGate: a render was dispatched and has not started
     private bool _pendingBroadcast; // under _pendingGate
     private List<LiveChange>? _pending; // under _pendingGate
@@ -27,6 +29,13 @@ internal sealed class LiveCircuit
 
     public string Id => _info.CircuitId;
 
+    /// <summary>
+    /// Guards the circuit's registry state (<see cref="Removed"/>, <see cref="Info"/>, its indexing), its targets and
+    /// watched groups, and the order of its registry changes. Taken by <see cref="CircuitRegistry"/> for every
+    /// transition of the circuit; never held while calling out (handlers, renders).
+    /// </summary>
+    public Lock Gate { get; } = new();
+
     public LiveCircuitInfo Info
     {
         get => _info;
@@ -36,10 +45,10 @@ internal sealed class LiveCircuit
     /// <summary>The browser id the circuit's principal carried (null without the LiveState cookie). Never leaves the server.</summary>
     public string? BrowserId { get; set; }
 
-    /// <summary>Set under the entry's lock once the registry removed it; a removed entry is never re-indexed.</summary>
+    /// <summary>Set under <see cref="Gate"/> once the registry removed it; a removed entry is never re-indexed.</summary>
     public bool Removed { get; set; }
 
-    /// <summary>Told when a target starts or stops watching a group the circuit is not a member of (the registry indexes watchers).</summary>
+    /// <summary>Told, under <see cref="Gate"/>, when a target starts or stops watching a group the circuit is not a member of (the registry indexes watchers).</summary>
     public Action<LiveCircuit, string, bool>? WatchChanged { get; set; }
 
     public ILiveRenderTarget[] Targets => Volatile.Read(ref _targets);
@@ -87,7 +96,7 @@ internal sealed class LiveCircuit
 
     public void AddTarget(ILiveRenderTarget target)
     {
-        lock (this)
+        lock (Gate)
         {
             if (Array.IndexOf(_targets, target) < 0)
             {
@@ -98,7 +107,7 @@ internal sealed class LiveCircuit
 
     public void RemoveTarget(ILiveRenderTarget target)
     {
-        lock (this)
+        lock (Gate)
         {
             var index = Array.IndexOf(_targets, target);
             if (index < 0)
@@ -116,7 +125,7 @@ internal sealed class LiveCircuit
     /// <summary>Drops every target: the circuit closed, and nothing may keep its components alive (removed entries linger in the registry's ordered list until it compacts).</summary>
     public void ClearTargets()
     {
-        lock (this)
+        lock (Gate)
         {
             Volatile.Write(ref _targets, []);
         }
@@ -125,7 +134,7 @@ internal sealed class LiveCircuit
     /// <summary>A target starts reading <paramref name="groupId"/> by its id (it may not be a group of the circuit): changes of that group must reach the circuit.</summary>
     public void Watch(string groupId)
     {
-        lock (this)
+        lock (Gate)
         {
             _watching ??= new Dictionary<string, int>(StringComparer.Ordinal);
             var count = _watching.GetValueOrDefault(groupId);
@@ -140,7 +149,7 @@ internal sealed class LiveCircuit
     /// <summary>Undoes one <see cref="Watch"/>.</summary>
     public void Unwatch(string groupId)
     {
-        lock (this)
+        lock (Gate)
         {
             if (_watching is null || !_watching.TryGetValue(groupId, out var count))
             {
@@ -161,9 +170,41 @@ internal sealed class LiveCircuit
     /// <summary>The groups the circuit's targets watch (a snapshot).</summary>
     public string[] Watching()
     {
-        lock (this)
+        lock (Gate)
         {
             return _watching is null ? [] : [.. _watching.Keys];
+        }
+    }
+
+    /// <summary>
+    /// Under <see cref="Gate"/>, right after the registry changed the circuit: queues the change to be raised. True means
+    /// the caller raises it (and then each change <see cref="NextUnreported"/> hands it) once it left the gate; false
+    /// means another thread is raising this circuit's changes and raises this one after those before it.
+    /// </summary>
+    public bool Report(LiveCircuitChangedEventArgs change)
+    {
+        if (!_reporting)
+        {
+            _reporting = true;
+            return true;
+        }
+
+        (_unreported ??= new Queue<LiveCircuitChangedEventArgs>(2)).Enqueue(change);
+        return false;
+    }
+
+    /// <summary>The next change to raise for the thread that is raising this circuit's changes, or null: that thread is done.</summary>
+    public LiveCircuitChangedEventArgs? NextUnreported()
+    {
+        lock (Gate)
+        {
+            if (_unreported is { Count: > 0 } queue)
+            {
+                return queue.Dequeue();
+            }
+
+            _reporting = false;
+            return null;
         }
     }
 
