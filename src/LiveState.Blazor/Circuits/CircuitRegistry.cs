@@ -6,10 +6,10 @@ namespace LiveState.Blazor.Circuits;
 
 /// <summary>
 /// The circuits of this server, indexed by circuit id, group id and user id, and by the groups their components
-/// watch without being members (a page showing another group's state). Group and user buckets are copy-on-write
-/// arrays, so lookups allocate nothing and cost in proportion to the matches. A list in registration order serves
-/// broadcasts to every circuit: a plain array walk, in the order the circuits (and so, mostly, their components)
-/// were allocated.
+/// watch without being members (a page showing another group's state). Group and user buckets
+/// (<see cref="CircuitBucket"/>) give readers snapshots without allocating, and take a join or a leave in O(1) however
+/// big the group. A list in registration order serves broadcasts to every circuit: a plain array walk, in the order
+/// the circuits (and so, mostly, their components) were allocated.
 /// </summary>
 /// <remarks>
 /// Every transition of a circuit (open, drop, reconnect, move, close) happens under the circuit's
@@ -22,9 +22,9 @@ namespace LiveState.Blazor.Circuits;
 internal sealed class CircuitRegistry : ILiveCircuitRegistry
 {
     private readonly ConcurrentDictionary<string, LiveCircuit> _byCircuit = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Bucket> _byGroup = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Bucket> _byUser = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Bucket> _byWatchedGroup = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBucket> _byGroup = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBucket> _byUser = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBucket> _byWatchedGroup = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _orderGate = new();
@@ -188,14 +188,14 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
     public LiveCircuit? FindCircuit(string circuitId) => _byCircuit.GetValueOrDefault(circuitId);
 
-    /// <summary>The circuits of a group, without allocating. Never mutate the array.</summary>
-    public LiveCircuit[] CircuitsOfGroup(string groupId) => _byGroup.TryGetValue(groupId, out var b) ? b.Items : [];
+    /// <summary>The circuits of a group, without allocating (while the group is unchanged). Never mutate the array.</summary>
+    public LiveCircuit[] CircuitsOfGroup(string groupId) => _byGroup.TryGetValue(groupId, out var b) ? b.Members : [];
 
     /// <summary>The circuits some of whose components watch a group they are not members of. Never mutate the array.</summary>
-    public LiveCircuit[] CircuitsWatching(string groupId) => _byWatchedGroup.TryGetValue(groupId, out var b) ? b.Items : [];
+    public LiveCircuit[] CircuitsWatching(string groupId) => _byWatchedGroup.TryGetValue(groupId, out var b) ? b.Members : [];
 
-    /// <summary>The circuits of a user, without allocating. Never mutate the array.</summary>
-    public LiveCircuit[] CircuitsOfUser(string userId) => _byUser.TryGetValue(userId, out var b) ? b.Items : [];
+    /// <summary>The circuits of a user, without allocating (while the user's circuits are unchanged). Never mutate the array.</summary>
+    public LiveCircuit[] CircuitsOfUser(string userId) => _byUser.TryGetValue(userId, out var b) ? b.Members : [];
 
     /// <summary>Every circuit, in registration order; the enumerator sees the circuits registered when it started, less those removed since.</summary>
     public IEnumerable<LiveCircuit> AllCircuits()
@@ -244,13 +244,13 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     public int CountGroup(string groupId)
     {
         ArgumentNullException.ThrowIfNull(groupId);
-        return CircuitsOfGroup(groupId).Length;
+        return _byGroup.TryGetValue(groupId, out var bucket) ? bucket.Count : 0;
     }
 
     public int CountUser(string userId)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return CircuitsOfUser(userId).Length;
+        return _byUser.TryGetValue(userId, out var bucket) ? bucket.Count : 0;
     }
 
     public IReadOnlyList<string> GetOnlineUsers() => Keys(_byUser);
@@ -268,12 +268,12 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         return list;
     }
 
-    private static List<string> Keys(ConcurrentDictionary<string, Bucket> index)
+    private static List<string> Keys(ConcurrentDictionary<string, CircuitBucket> index)
     {
         var list = new List<string>();
         foreach (var pair in index)
         {
-            if (pair.Value.Items.Length > 0)
+            if (pair.Value.Count > 0)
             {
                 list.Add(pair.Key);
             }
@@ -376,26 +376,17 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     }
 
     /// <summary>Adds a circuit to a bucket; false (nothing added) when the bucket holds <paramref name="max"/> already (0: no limit).</summary>
-    private static bool Add(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit, int max)
+    private static bool Add(ConcurrentDictionary<string, CircuitBucket> index, string key, LiveCircuit circuit, int max)
     {
         while (true)
         {
-            var bucket = index.GetOrAdd(key, static _ => new Bucket());
-            lock (bucket)
+            // A bucket emptied and unlinked by a concurrent remove is dead; fetch or create the live one.
+            switch (index.GetOrAdd(key, static _ => new CircuitBucket()).TryAdd(circuit, max))
             {
-                // A bucket emptied and unlinked by a concurrent remove is dead; fetch or create the live one.
-                if (bucket.Dead)
-                {
-                    continue;
-                }
-
-                if (max > 0 && bucket.Items.Length >= max)
-                {
+                case CircuitBucket.AddResult.Added:
+                    return true;
+                case CircuitBucket.AddResult.Full:
                     return false;
-                }
-
-                bucket.Items = [.. bucket.Items, circuit];
-                return true;
             }
         }
     }
@@ -418,34 +409,11 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
     }
 
-    private static void Remove(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit)
+    private static void Remove(ConcurrentDictionary<string, CircuitBucket> index, string key, LiveCircuit circuit)
     {
-        if (!index.TryGetValue(key, out var bucket))
+        if (index.TryGetValue(key, out var bucket) && bucket.Remove(circuit))
         {
-            return;
-        }
-
-        lock (bucket)
-        {
-            var items = bucket.Items;
-            var at = Array.IndexOf(items, circuit);
-            if (at < 0)
-            {
-                return;
-            }
-
-            if (items.Length == 1)
-            {
-                bucket.Items = [];
-                bucket.Dead = true;
-                index.TryRemove(new KeyValuePair<string, Bucket>(key, bucket));
-                return;
-            }
-
-            var next = new LiveCircuit[items.Length - 1];
-            Array.Copy(items, 0, next, 0, at);
-            Array.Copy(items, at + 1, next, at, items.Length - at - 1);
-            bucket.Items = next;
+            index.TryRemove(new KeyValuePair<string, CircuitBucket>(key, bucket));
         }
     }
 
@@ -468,17 +436,4 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
     private void Raise(LiveCircuitChangedEventArgs change) =>
         RegistryChanges.Raise(Changed, this, change, ex => Log.RegistryHandlerFailed(_logger, change.Kind, ex));
-
-    private sealed class Bucket
-    {
-        private LiveCircuit[] _items = [];
-
-        public LiveCircuit[] Items
-        {
-            get => Volatile.Read(ref _items);
-            set => Volatile.Write(ref _items, value);
-        }
-
-        public bool Dead;
-    }
 }
