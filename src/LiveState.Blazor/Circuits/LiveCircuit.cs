@@ -12,6 +12,7 @@ namespace LiveState.Blazor.Circuits;
 internal sealed class LiveCircuit
 {
     private readonly Lock _pendingGate = new();
+    private readonly Func<Task> _drain; // Drain, allocated once: each render hands it to a target's dispatcher
     private volatile LiveCircuitInfo _info;
     private ILiveRenderTarget[] _targets = [];
     private Dictionary<string, int>? _watching; // under Gate: groups watched by id, with their watch counts
@@ -25,6 +26,7 @@ internal sealed class LiveCircuit
     public LiveCircuit(LiveCircuitInfo info)
     {
         _info = info;
+        _drain = Drain;
     }
 
     public string Id => _info.CircuitId;
@@ -247,7 +249,7 @@ internal sealed class LiveCircuit
     {
         foreach (var target in Targets)
         {
-            if (target.InvokeAsync(Drain) is { } dispatched)
+            if (target.InvokeAsync(_drain) is { } dispatched)
             {
                 return dispatched;
             }

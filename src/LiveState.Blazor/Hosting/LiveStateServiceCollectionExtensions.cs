@@ -47,6 +47,7 @@ public static class LiveStateServiceCollectionExtensions
         services.TryAddSingleton<LiveStateMetrics>();
         services.TryAddSingleton<CircuitRegistry>();
         services.TryAddSingleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<CircuitRegistry>());
+        services.TryAddSingleton<SlowRenderWatchdog>();
         services.TryAddSingleton<Broadcaster>();
         services.TryAddSingleton<ILiveBroadcaster>(sp => sp.GetRequiredService<Broadcaster>());
         services.TryAddSingleton<LocalChangeNotifier>();
