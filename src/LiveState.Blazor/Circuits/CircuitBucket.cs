@@ -1,7 +1,8 @@
 namespace LiveState.Blazor.Circuits;
 
 /// <summary>
-/// The circuits of one group, one user or one watched group. Writers take the bucket's lock; readers take
+/// The circuits of one group, one user or one watched group. Writers lock the bucket (only the registry holds one,
+/// so nobody else can; a lock object per bucket would cost memory per group and user); readers take
 /// <see cref="Members"/> without one and get an array that never changes (a snapshot), without allocating while
 /// the bucket is unchanged.
 /// </summary>
@@ -19,10 +20,9 @@ internal sealed class CircuitBucket
     /// <summary>Up to this many members the bucket stays copy-on-write.</summary>
     internal const int SmallSize = 16;
 
-    private readonly Lock _gate = new();
     private LiveCircuit[]? _snapshot = []; // what readers get; null while a big bucket changed since its last read
-    private LiveCircuit[]? _members; // under _gate, once big: the members in the first _count slots
-    private Dictionary<LiveCircuit, int>? _positions; // under _gate, once big: each member's slot in _members
+    private LiveCircuit[]? _members; // under the lock, once big: the members in the first _count slots
+    private Dictionary<LiveCircuit, int>? _positions; // under the lock, once big: each member's slot in _members
     private int _count;
 
     /// <summary>How many circuits the bucket holds now.</summary>
@@ -37,7 +37,7 @@ internal sealed class CircuitBucket
     /// <summary>Adds a circuit, unless the bucket is dead or holds <paramref name="max"/> already (0: no limit).</summary>
     public AddResult TryAdd(LiveCircuit circuit, int max)
     {
-        lock (_gate)
+        lock (this)
         {
             if (Dead)
             {
@@ -66,7 +66,7 @@ internal sealed class CircuitBucket
     /// <summary>Removes a circuit; true when that left the bucket empty, in which case it is now dead.</summary>
     public bool Remove(LiveCircuit circuit)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_members is null)
             {
@@ -114,7 +114,7 @@ internal sealed class CircuitBucket
         }
     }
 
-    // Under _gate.
+    // Under the lock.
     private void AddBig(LiveCircuit circuit)
     {
         if (_members is null)
@@ -141,7 +141,7 @@ internal sealed class CircuitBucket
 
     private LiveCircuit[] Rebuild()
     {
-        lock (_gate)
+        lock (this)
         {
             // Another reader may have rebuilt it while this one waited.
             if (_snapshot is { } current)

@@ -11,16 +11,21 @@ namespace LiveState.Blazor.Circuits;
 /// </remarks>
 internal sealed class LiveCircuit
 {
-    private readonly Lock _pendingGate = new();
+    // The render state, one int changed atomically: a broadcast claims a render with one Interlocked.Or, and a render
+    // takes what it renders with one Interlocked.Exchange; only slot and presence changes (a list) take the gate.
+    private const int Queued = 1; // a render was dispatched and has not started
+    private const int PendingBroadcast = 2; // a broadcast waits for the next render
+    private const int Listed = 4; // slot or presence changes wait in _pending
+
     private readonly Func<Task> _drain; // Drain, allocated once: each render hands it to a target's dispatcher
     private volatile LiveCircuitInfo _info;
     private ILiveRenderTarget[] _targets = [];
+    private volatile bool _takesBroadcasts; // written under Gate with _targets: whether any target takes broadcasts
     private Dictionary<string, int>? _watching; // under Gate: groups watched by id, with their watch counts
     private bool _reporting; // under Gate: a thread is raising this circuit's registry changes
     private Queue<LiveCircuitChangedEventArgs>? _unreported; // under Gate: changes made while one was being raised, in order
-    private bool _queued; // under _pendingGate: a render was dispatched and has not started
-    private bool _pendingBroadcast; // under _pendingGate
-    private List<LiveChange>? _pending; // under _pendingGate
+    private int _state; // Queued | PendingBroadcast | Listed
+    private List<LiveChange>? _pending; // under Gate
     private int _renders;
 
     public LiveCircuit(LiveCircuitInfo info)
@@ -59,33 +64,18 @@ internal sealed class LiveCircuit
     public int Renders => Volatile.Read(ref _renders);
 
     /// <summary>Whether the circuit has anything a broadcast re-renders; a broadcast counts only such circuits.</summary>
-    public bool HasTargets
-    {
-        get
-        {
-            foreach (var target in Targets)
-            {
-                if (target.TakesBroadcasts)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
+    public bool HasTargets => _takesBroadcasts;
 
     /// <summary>Whether a render for <paramref name="change"/> would re-render anything in this circuit.</summary>
     public bool Wants(in LiveChange change)
     {
-        var targets = Targets;
         if (change.Kind == LiveChangeKind.Broadcast)
         {
-            return HasTargets;
+            return _takesBroadcasts;
         }
 
         var identity = _info.Identity;
-        foreach (var target in targets)
+        foreach (var target in Targets)
         {
             if (target.Wants(change, identity))
             {
@@ -102,7 +92,7 @@ internal sealed class LiveCircuit
         {
             if (Array.IndexOf(_targets, target) < 0)
             {
-                Volatile.Write(ref _targets, [.. _targets, target]);
+                SetTargets([.. _targets, target]);
             }
         }
     }
@@ -120,7 +110,7 @@ internal sealed class LiveCircuit
             var next = new ILiveRenderTarget[_targets.Length - 1];
             Array.Copy(_targets, 0, next, 0, index);
             Array.Copy(_targets, index + 1, next, index, _targets.Length - index - 1);
-            Volatile.Write(ref _targets, next);
+            SetTargets(next);
         }
     }
 
@@ -129,8 +119,15 @@ internal sealed class LiveCircuit
     {
         lock (Gate)
         {
-            Volatile.Write(ref _targets, []);
+            SetTargets([]);
         }
+    }
+
+    // Under Gate.
+    private void SetTargets(ILiveRenderTarget[] targets)
+    {
+        Volatile.Write(ref _targets, targets);
+        _takesBroadcasts = Array.Exists(targets, static t => t.TakesBroadcasts);
     }
 
     /// <summary>A target starts reading <paramref name="groupId"/> by its id (it may not be a group of the circuit): changes of that group must reach the circuit.</summary>
@@ -216,28 +213,20 @@ internal sealed class LiveCircuit
     /// </summary>
     public bool TryClaim(in LiveChange change)
     {
-        lock (_pendingGate)
+        if (change.Kind == LiveChangeKind.Broadcast)
         {
-            if (change.Kind == LiveChangeKind.Broadcast)
+            return (Interlocked.Or(ref _state, Queued | PendingBroadcast) & Queued) == 0;
+        }
+
+        lock (Gate)
+        {
+            _pending ??= new List<LiveChange>(2);
+            if (!_pending.Contains(change))
             {
-                _pendingBroadcast = true;
-            }
-            else
-            {
-                _pending ??= new List<LiveChange>(2);
-                if (!_pending.Contains(change))
-                {
-                    _pending.Add(change);
-                }
+                _pending.Add(change);
             }
 
-            if (_queued)
-            {
-                return false;
-            }
-
-            _queued = true;
-            return true;
+            return (Interlocked.Or(ref _state, Queued | Listed) & Queued) == 0;
         }
     }
 
@@ -261,26 +250,29 @@ internal sealed class LiveCircuit
     /// <summary>A dispatch failed before the render could start (a disposed renderer): the next change claims anew.</summary>
     public void RenderAbandoned()
     {
-        lock (_pendingGate)
+        if ((Interlocked.Exchange(ref _state, 0) & Listed) != 0)
         {
-            _queued = false;
-            _pendingBroadcast = false;
-            _pending = null;
+            lock (Gate)
+            {
+                _pending = null;
+            }
         }
     }
 
     private Task Drain()
     {
-        bool broadcast;
-        List<LiveChange>? changes;
-        lock (_pendingGate)
+        // From here on, a new change claims a new render: this one has read what it renders. A slot change listed
+        // after the exchange claimed that new render, which takes it (or finds it taken here, and renders nothing).
+        var taken = Interlocked.Exchange(ref _state, 0);
+        var broadcast = (taken & PendingBroadcast) != 0;
+        List<LiveChange>? changes = null;
+        if ((taken & Listed) != 0)
         {
-            // From here on, a new change claims a new render: this one has read what it renders.
-            _queued = false;
-            broadcast = _pendingBroadcast;
-            changes = _pending;
-            _pendingBroadcast = false;
-            _pending = null;
+            lock (Gate)
+            {
+                changes = _pending;
+                _pending = null;
+            }
         }
 
         var identity = _info.Identity;
@@ -312,7 +304,9 @@ internal sealed class LiveCircuit
 
         if (rendered)
         {
-            Interlocked.Increment(ref _renders);
+            // Not atomic: renders through a dispatcher (every circuit with a component) run one at a time; a circuit of
+            // callbacks only may lose a count when two renders overlap. It is a diagnostic count, and this is the hot path.
+            Volatile.Write(ref _renders, _renders + 1);
         }
 
         if (failures is not null)
