@@ -18,6 +18,7 @@ internal sealed class LiveCircuit
     private const int Listed = 4; // slot or presence changes wait in _pending
 
     private readonly Func<Task> _drain; // Drain, allocated once: each render hands it to a target's dispatcher
+    private readonly Action _drainNow; // DrainNow, likewise, for targets that take synchronous work
     private volatile LiveCircuitInfo _info;
     private ILiveRenderTarget[] _targets = [];
     private volatile bool _takesBroadcasts; // written under Gate with _targets: whether any target takes broadcasts
@@ -32,6 +33,7 @@ internal sealed class LiveCircuit
     {
         _info = info;
         _drain = Drain;
+        _drainNow = DrainNow;
     }
 
     public string Id => _info.CircuitId;
@@ -238,6 +240,11 @@ internal sealed class LiveCircuit
     {
         foreach (var target in Targets)
         {
+            if (target.Invoke(_drainNow) is { } ran)
+            {
+                return ran.IsCompletedSuccessfully ? Task.CompletedTask : Unfinished(ran);
+            }
+
             if (target.InvokeAsync(_drain) is { } dispatched)
             {
                 return dispatched;
@@ -245,6 +252,43 @@ internal sealed class LiveCircuit
         }
 
         return Drain();
+    }
+
+    /// <summary>
+    /// <see cref="Drain"/> as synchronous work for a dispatcher. A render that did not complete synchronously (a
+    /// target rendering asynchronously) or failed hands its task back through the dispatched task's exception: the
+    /// slow path, which costs an exception, never the usual one.
+    /// </summary>
+    private void DrainNow()
+    {
+        var render = Drain();
+        if (!render.IsCompletedSuccessfully)
+        {
+            throw new UnfinishedRender(render);
+        }
+    }
+
+    /// <summary>The render behind a synchronous dispatch that did not complete successfully at once.</summary>
+    private static Task Unfinished(Task dispatched)
+    {
+        if (dispatched.IsFaulted && dispatched.Exception.InnerException is UnfinishedRender { Render: var render })
+        {
+            return render;
+        }
+
+        return dispatched.IsCompleted ? dispatched : AfterAsync(dispatched);
+
+        static async Task AfterAsync(Task dispatched)
+        {
+            try
+            {
+                await dispatched.ConfigureAwait(false);
+            }
+            catch (UnfinishedRender unfinished)
+            {
+                await unfinished.Render.ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>A dispatch failed before the render could start (a disposed renderer): the next change claims anew.</summary>
@@ -334,4 +378,11 @@ internal sealed class LiveCircuit
 
         return false;
     }
+}
+
+/// <summary>Carries, out of a dispatcher's synchronous work item, a render that did not complete successfully at once.</summary>
+/// <param name="render">The render.</param>
+internal sealed class UnfinishedRender(Task render) : Exception("A render did not complete synchronously.")
+{
+    public Task Render { get; } = render;
 }
