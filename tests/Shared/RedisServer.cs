@@ -15,14 +15,19 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
+    // A port picked free can be taken by someone else before redis-server binds it: start again on another one.
+    private const int StartAttempts = 8;
+
     private readonly string? _fsync;
+    private readonly string[] _extraArguments;
     private Process? _process;
 
-    private RedisServer(int port, string directory, string? fsync)
+    private RedisServer(int port, string directory, string? fsync, string[] extraArguments)
     {
         Port = port;
         Directory = directory;
         _fsync = fsync;
+        _extraArguments = extraArguments;
     }
 
     public int Port { get; }
@@ -35,18 +40,41 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <param name="fsync">appendfsync policy: "always" makes every acknowledged write survive a kill -9 and a crash of the machine.</param>
     /// <param name="port">The port, or null for a free one.</param>
-    public static Task<RedisServer> StartAsync(string fsync = "everysec", int? port = null) => StartCoreAsync(fsync, port);
+    public static Task<RedisServer> StartAsync(string fsync = "everysec", int? port = null) => StartCoreAsync(fsync, port, _ => []);
 
     /// <summary>A memory-only server: no append-only file, no snapshots (nothing survives a restart).</summary>
-    public static Task<RedisServer> StartInMemoryAsync() => StartCoreAsync(fsync: null, port: null);
+    public static Task<RedisServer> StartInMemoryAsync() => StartCoreAsync(fsync: null, port: null, _ => []);
 
-    private static async Task<RedisServer> StartCoreAsync(string? fsync, int? port)
+    /// <summary>
+    /// A memory-only server started with more arguments, on a free port; <paramref name="arguments"/> gets the port
+    /// (for example to pick a cluster bus port). Used by RedisCluster.
+    /// </summary>
+    internal static Task<RedisServer> StartWithAsync(Func<int, string[]> arguments) => StartCoreAsync(fsync: null, port: null, arguments);
+
+    private static async Task<RedisServer> StartCoreAsync(string? fsync, int? port, Func<int, string[]> arguments)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "livestate-redis-" + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(directory);
-        var server = new RedisServer(port ?? FreePort(), directory, fsync);
-        await server.RestartAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "livestate-redis-" + Guid.NewGuid().ToString("N")[..12]);
+            System.IO.Directory.CreateDirectory(directory);
+            var chosen = port ?? FreePort();
+            var server = new RedisServer(chosen, directory, fsync, arguments(chosen));
+            try
+            {
+                await server.RestartAsync();
+                return server;
+            }
+            catch (PortTakenException) when (port is null && attempt < StartAttempts)
+            {
+                // Someone bound the port between FreePort and redis-server: try another.
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
     }
 
     /// <summary>A loopback port nobody listens on (for a Redis that is not there yet).</summary>
@@ -83,7 +111,7 @@ public sealed class RedisServer : IAsyncDisposable
             "--protected-mode", "no",
             "--daemonize", "no",
             "--logfile", Path.Combine(Directory, "redis.log"),
-        })
+        }.Concat(_extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -113,20 +141,42 @@ public sealed class RedisServer : IAsyncDisposable
         {
             if (_process!.HasExited)
             {
-                throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}: {Tail()}");
+                var tail = Tail();
+                if (tail.Contains("Address already in use", StringComparison.Ordinal) || tail.Contains("Could not create server TCP listening socket", StringComparison.Ordinal))
+                {
+                    throw new PortTakenException($"redis-server could not bind port {Port}: {tail}");
+                }
+
+                throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}: {tail}");
             }
 
             try
             {
+                // Not just any PONG: the server on this port must be ours (its dir is ours), not another test's that
+                // took the port while ours failed to bind.
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, Port);
                 var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[64];
+                await stream.WriteAsync("CONFIG GET dir\r\n"u8.ToArray());
+                var buffer = new byte[4096];
                 var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
-                if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                var answer = Encoding.UTF8.GetString(buffer, 0, read);
+                if (answer.Contains(Directory, StringComparison.Ordinal))
                 {
-                    return;
+                    // Ours; ready once it answers PING (not LOADING).
+                    await stream.WriteAsync("PING\r\n"u8.ToArray());
+                    read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+                    if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                }
+
+                if (answer.StartsWith('*') && answer.Split("\r\n").Length >= 5 && !_process.HasExited)
+                {
+                    // Another redis-server answers on our port: ours cannot bind it.
+                    Kill();
+                    throw new PortTakenException($"another redis-server answers on port {Port}");
                 }
             }
             catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
@@ -177,3 +227,6 @@ public sealed class RedisServer : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>redis-server could not bind its port (someone else took it first).</summary>
+internal sealed class PortTakenException(string message) : Exception(message);

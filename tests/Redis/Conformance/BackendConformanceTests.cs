@@ -427,3 +427,10 @@ public sealed class RedisBackendTests(RedisFixture redis) : BackendConformanceTe
 {
     internal override Task<LiveCluster> StartClusterAsync() => LiveCluster.StartRedisAsync(redis.Server, nodes: 2);
 }
+
+/// <summary>The conformance suite against a real 3-master Redis Cluster: two servers of one app, keys spread over the masters.</summary>
+[Collection("redis-cluster")]
+public sealed class RedisClusterBackendTests(RedisClusterFixture redis) : BackendConformanceTests
+{
+    internal override Task<LiveCluster> StartClusterAsync() => LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2);
+}

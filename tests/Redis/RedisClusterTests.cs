@@ -1,0 +1,87 @@
+using LiveState.Blazor.Identity;
+using LiveState.Blazor.Redis.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace LiveState.Blazor.Redis.Tests;
+
+/// <summary>
+/// What only a Redis Cluster can show: keys spread over three masters (so every script must touch one slot), group
+/// listing that scans every master, pub/sub across nodes, and the Data Protection key ring. The shared conformance
+/// suite runs here too (<see cref="Conformance.RedisClusterBackendTests"/>).
+/// </summary>
+[Collection("redis-cluster")]
+public sealed class RedisClusterTests(RedisClusterFixture redis)
+{
+    private static string NewGroup() => "group-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task GroupsSpreadOverEveryMasterAndListingFindsEachOnce()
+    {
+        var app = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2, application: app);
+        var groups = Enumerable.Range(0, 40).Select(_ => NewGroup()).ToArray();
+        for (var i = 0; i < groups.Length; i++)
+        {
+            await cluster.NodeFor(i).States.UpdateAsync<Counter>(groups[i], c => c.Value = 1);
+        }
+
+        var listed = new List<string>();
+        await foreach (var group in cluster.Last.States.ListGroupsAsync())
+        {
+            listed.Add(group);
+        }
+
+        Assert.Equal(groups.Order(), listed.Order());
+
+        // The cluster really holds them on several masters (otherwise this test proves nothing about one-slot scripts).
+        await using var client = await ConnectionMultiplexer.ConnectAsync(redis.Cluster.EndPoint);
+        var mastersHolding = 0;
+        foreach (var server in client.GetServers().Where(s => !s.IsReplica))
+        {
+            var count = 0;
+            await foreach (var _ in server.KeysAsync(pattern: $"livestate:{app}:group:*"))
+            {
+                count++;
+            }
+
+            mastersHolding += count > 0 ? 1 : 0;
+        }
+
+        Assert.Equal(3, mastersHolding);
+
+        foreach (var group in groups)
+        {
+            Assert.True(await cluster.First.States.DeleteAsync(group));
+        }
+    }
+
+    [Fact]
+    public async Task ABroadcastAndPresenceCrossNodesOfTheCluster()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2);
+        var group = NewGroup();
+        cluster.First.Open(new LiveIdentity(group));
+        var other = cluster.Last.Open(new LiveIdentity(group, "ada"));
+        await cluster.WaitForPresenceAsync(2);
+
+        await cluster.First.States.UpdateAsync<Counter>(group, c => c.Value = 5);
+        await Wait.UntilAsync(() => other.Renders > 0, "the other server's circuit re-rendered");
+        Assert.Equal(5, (await cluster.Last.States.GetAsync<Counter>(group)).Value);
+
+        // A stop says farewell through a script on the server's own presence key.
+        await cluster.Last.StopAsync();
+        await Wait.UntilAsync(() => cluster.First.Presence.CountGroup(group) == 1, "the stopped server's circuit left presence");
+    }
+
+    [Fact]
+    public async Task ABrowserCookieSealedByOneServerUnsealsOnTheOther()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2);
+        var browserId = BrowserIdCookie.NewId();
+
+        var cookie = cluster.First.Services.GetRequiredService<BrowserIdCookie>().Seal(browserId);
+
+        Assert.Equal(browserId, cluster.Last.Services.GetRequiredService<BrowserIdCookie>().TryUnseal(cookie));
+    }
+}
