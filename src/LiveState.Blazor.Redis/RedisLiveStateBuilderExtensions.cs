@@ -33,6 +33,7 @@ public static class RedisLiveStateBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisLiveStateOptions>, RedisLiveStateOptionsValidator>());
 
         services.TryAddSingleton<ServerIdentity>();
+        services.TryAddSingleton<BackendLoops>();
         services.TryAddSingleton<RedisNames>();
         services.TryAddSingleton<RedisConnection>();
 

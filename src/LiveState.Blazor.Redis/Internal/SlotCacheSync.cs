@@ -23,6 +23,7 @@ internal sealed class SlotCacheSync : IDisposable
     private readonly CircuitRegistry _local;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly LogLimiter _unreadable;
 
     public SlotCacheSync(RedisSlots slots, SlotCache cache, CircuitRegistry local, TimeProvider time, ILogger<SlotCacheSync> logger)
     {
@@ -31,6 +32,7 @@ internal sealed class SlotCacheSync : IDisposable
         _local = local;
         _time = time;
         _logger = logger;
+        _unreadable = new LogLimiter(time, SupervisedLoop.RepeatLogInterval);
         _local.Changed += OnLocalChanged;
     }
 
@@ -78,8 +80,17 @@ internal sealed class SlotCacheSync : IDisposable
             catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
             {
                 // Keep serving the cached snapshot; when Redis is back, RefreshAllAsync catches up.
-                Log.CacheRefreshFailed(_logger, LiveIdentity.Redact(groupId), ex);
+                Log.CacheRefreshFailed(_logger, LiveIdentity.Redact(groupId), RedisFailures.Describe(ex));
                 return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // This slot does not read as its type (another version of the app wrote it): it keeps its last
+                // readable snapshot, and the group's other slots are refreshed and re-rendered all the same.
+                if (_unreadable.TryEnter(out var suppressed))
+                {
+                    Log.SlotUnreadable(_logger, slotKey, LiveIdentity.Redact(groupId), RedisFailures.Describe(ex), suppressed);
+                }
             }
         }
     }
