@@ -17,20 +17,24 @@ public sealed class RedisLiveStateOptions
     /// A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c> or
     /// <c>redis.internal:6379,password=...,ssl=true</c>. Unless the string says otherwise, LiveState connects with
     /// <c>abortConnect=false</c> (reconnect in the background), fails commands at once while disconnected (so an
-    /// update fails fast instead of waiting), and retries the connection at least every two seconds.
+    /// update fails fast instead of waiting), and retries the connection at least every two seconds. Exception texts
+    /// never carry keys or command arguments (<see cref="ConfigurationOptions.IncludeDetailInExceptions"/> false).
     /// </summary>
     public string? Configuration { get; set; }
 
     /// <summary>
     /// Configuration as an object, used instead of <see cref="Configuration"/> when set. It is cloned and used as
-    /// given, except that <see cref="ConfigurationOptions.AbortOnConnectFail"/> is always false.
+    /// given, except that <see cref="ConfigurationOptions.AbortOnConnectFail"/> and
+    /// <see cref="ConfigurationOptions.IncludeDetailInExceptions"/> are always false (LiveState's keys hold group
+    /// ids, and an anonymous group id holds the browser's id: no exception text may carry one).
     /// </summary>
     public ConfigurationOptions? ConfigurationOptions { get; set; }
 
     /// <summary>
     /// Creates the connection instead of <see cref="Configuration"/> (to share a multiplexer the application already
     /// has, or in tests). It receives a writer for the connection log. The multiplexer it returns is disposed with
-    /// the application's services.
+    /// the application's services. Configure it with <see cref="ConfigurationOptions.IncludeDetailInExceptions"/>
+    /// false, as LiveState does its own, so that no Redis exception text carries a key (and with it a group id).
     /// </summary>
     public Func<TextWriter, Task<IConnectionMultiplexer>>? ConnectionFactory { get; set; }
 

@@ -43,7 +43,7 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
         catch (Exception ex)
         {
             // Whatever a multiplexer being disposed under us (the app stopping) or a bug throws: a result, never a throw.
-            return new HealthCheckResult(failure, $"The Redis health check failed: {ex.Message}", ex);
+            return new HealthCheckResult(failure, $"The Redis health check failed: {RedisFailures.Describe(ex)}", RedisFailures.Scrub(ex));
         }
     }
 
@@ -99,7 +99,7 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
         {
             // A connection that broke between IsConnected and the PING, or anything else: a result, never a throw.
             data["subscribed"] = IsSubscribed(multiplexer);
-            return new HealthCheckResult(failure, $"Redis did not answer PING: {ex.Message}", ex, data);
+            return new HealthCheckResult(failure, $"Redis did not answer PING: {RedisFailures.Describe(ex)}", RedisFailures.Scrub(ex), data);
         }
 
         data["ping_ms"] = roundTrip.TotalMilliseconds;

@@ -86,7 +86,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
-            Log.SubscribeFailed(_logger, ex.Message);
+            Log.SubscribeFailed(_logger, RedisFailures.Describe(ex));
 
             // A subscription that failed on the wire stays registered with the multiplexer, holding a queue nobody
             // reads; clear it, so the next attempt starts clean.

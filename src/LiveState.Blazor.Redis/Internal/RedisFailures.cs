@@ -45,4 +45,42 @@ internal static class RedisFailures
 
         return $"{exception.GetType().Name}: {message}";
     }
+
+    /// <summary>
+    /// Removes what StackExchange.Redis adds to an exception's <see cref="Exception.Data"/> (<c>Redis-*</c>): even with
+    /// <c>IncludeDetailInExceptions</c> off, a timeout keeps the command and its key there, and a key holds a group
+    /// id. Call it before an exception leaves the library or reaches a log. Returns <paramref name="exception"/>.
+    /// </summary>
+    public static TException Scrub<TException>(TException exception) where TException : Exception
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current.Data.Count > 0)
+            {
+                var keys = new List<object>();
+                foreach (var key in current.Data.Keys)
+                {
+                    if (key is string name && name.StartsWith("redis-", StringComparison.OrdinalIgnoreCase))
+                    {
+                        keys.Add(key);
+                    }
+                }
+
+                foreach (var key in keys)
+                {
+                    current.Data.Remove(key);
+                }
+            }
+
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    Scrub(inner);
+                }
+            }
+        }
+
+        return exception;
+    }
 }

@@ -92,7 +92,7 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
         {
-            Log.UpdateUnavailable(_logger, slotKey, LiveIdentity.Redact(groupId), ex.Message);
+            Log.UpdateUnavailable(_logger, slotKey, LiveIdentity.Redact(groupId), RedisFailures.Describe(ex));
             throw Unavailable($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' was not updated: Redis is unavailable. (If Redis failed while answering, the update may still have been applied.)", ex);
         }
         finally
@@ -172,5 +172,5 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         }
     }
 
-    private static LiveStateUnavailableException Unavailable(string message, Exception inner) => new(message, inner);
+    private static LiveStateUnavailableException Unavailable(string message, Exception inner) => new(message, RedisFailures.Scrub(inner));
 }

@@ -152,7 +152,7 @@ internal sealed class SupervisedLoop
         var log = false;
         var suppressed = 0;
         var now = _time.GetTimestamp();
-        var reason = RedisFailures.Describe(exception);
+        var reason = RedisFailures.Describe(RedisFailures.Scrub(exception));
         lock (_lock)
         {
             failures = ++_failures;
