@@ -40,11 +40,17 @@ public sealed class RedisLiveStateOptions
 
     /// <summary>
     /// The application's name: the default of <see cref="KeyPrefix"/> and <see cref="ChannelPrefix"/> and the Data
-    /// Protection application name. Default: the host's application name (the entry assembly's name).
+    /// Protection application name. Default: the host's application name (the entry assembly's name). It may not
+    /// hold ':', '{', '}' or white space (the app refuses to start): otherwise one app's keys could look like
+    /// another's (<c>shop</c> and <c>shop:group:x</c>).
     /// </summary>
     public string? ApplicationName { get; set; }
 
-    /// <summary>The prefix of every Redis key LiveState writes. Default <c>livestate:{ApplicationName}:</c>.</summary>
+    /// <summary>
+    /// The prefix of every Redis key LiveState writes. Default <c>livestate:{ApplicationName}:</c>. It must end with
+    /// ':', may not hold '{', '}' or white space, and no part of it between ':' may be <c>group</c> or
+    /// <c>presence</c> (LiveState's own key parts), so that no two apps' keys can overlap.
+    /// </summary>
     public string? KeyPrefix { get; set; }
 
     /// <summary>The prefix of the pub/sub channel LiveState uses. Default: <see cref="KeyPrefix"/>.</summary>
