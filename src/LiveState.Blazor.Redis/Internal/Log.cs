@@ -72,6 +72,9 @@ internal static partial class Log
     [LoggerMessage(141, LogLevel.Debug, "Slot {SlotKey} of group {GroupId} was not updated: Redis is unavailable ({Reason}).")]
     public static partial void UpdateUnavailable(ILogger logger, string slotKey, string groupId, string reason);
 
+    [LoggerMessage(143, LogLevel.Warning, "The state of group {GroupId} is gone from Redis although it was on screen here (expired, evicted, or deleted outside LiveState); its cached copy is dropped and its screens show what Redis holds.")]
+    public static partial void GroupVanished(ILogger logger, string groupId);
+
     [LoggerMessage(150, LogLevel.Warning, "The Redis backend's {Loop} failed ({Reason}); it retries in {BackoffMs} ms and is reported failing until it succeeds.")]
     public static partial void LoopFailed(ILogger logger, string loop, string reason, long backoffMs, Exception exception);
 

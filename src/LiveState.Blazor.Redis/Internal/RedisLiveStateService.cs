@@ -8,7 +8,7 @@ namespace LiveState.Blazor.Redis.Internal;
 /// <summary>
 /// Runs the backplane for the host's lifetime: connects, subscribes, publishes this server's presence and reads
 /// the others'. On every heartbeat it renews presence, drops silent servers, retries a subscription that failed,
-/// and sweeps the state cache. After Redis comes back it catches up: presence is rewritten and re-read, cached
+/// keeps the groups on screen from expiring (when due, see <see cref="GroupKeepAlive"/>), and sweeps the state cache. After Redis comes back it catches up: presence is rewritten and re-read, cached
 /// state is refreshed, and the circuits showing it re-render.
 /// </summary>
 internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
@@ -26,6 +26,9 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SupervisedLoop _heartbeat;
     private readonly SupervisedLoop _catchUp;
+    private readonly SupervisedLoop _keepingAlive;
+    private readonly GroupKeepAlive _keepAlive;
+    private long _lastKeepAlive;
     private Task? _loop;
     private long _lastSweep;
     private int _restoreRequested;
@@ -42,8 +45,10 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         IOptionsMonitor<LiveStateOptions> liveState,
         TimeProvider time,
         BackendLoops loops,
+        GroupKeepAlive keepAlive,
         ILogger<RedisLiveStateService> logger)
     {
+        _keepAlive = keepAlive;
         _connection = connection;
         _subscriber = subscriber;
         _presence = presence;
@@ -58,6 +63,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         // Both run at the heartbeat's pace: a failed tick or catch-up is tried again at the next tick.
         _heartbeat = loops.Add("heartbeat", logger, options.Value.PresenceHeartbeatInterval, () => _options.PresenceHeartbeatInterval);
         _catchUp = loops.Add("catch-up with Redis", logger, options.Value.PresenceHeartbeatInterval, () => _options.PresenceHeartbeatInterval);
+        _keepingAlive = loops.Add("group keep-alive", logger, options.Value.PresenceHeartbeatInterval, () => _options.PresenceHeartbeatInterval);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -109,7 +115,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.PresenceHeartbeatInterval, _time);
-        _lastSweep = _time.GetTimestamp();
+        _lastSweep = _lastKeepAlive = _time.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -135,6 +141,20 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         return BeatAsync(cancellationToken);
     }
 
+    /// <summary>Groups on screen must not expire in Redis: extend them when due (a failed pass is tried again at the next tick).</summary>
+    private async Task KeepGroupsAliveAsync(CancellationToken cancellationToken)
+    {
+        if (_time.GetElapsedTime(_lastKeepAlive) < _keepAlive.Interval && !_keepingAlive.IsFailing)
+        {
+            return;
+        }
+
+        if (await _keepingAlive.RunOnceAsync(ct => _keepAlive.RunAsync(ct), cancellationToken).ConfigureAwait(false))
+        {
+            _lastKeepAlive = _time.GetTimestamp();
+        }
+    }
+
     private async Task BeatAsync(CancellationToken cancellationToken)
     {
         if (!_subscriber.IsSubscribed && _connection.IsConnected && await _subscriber.TrySubscribeAsync(cancellationToken).ConfigureAwait(false))
@@ -144,6 +164,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         }
 
         _presence.Heartbeat();
+        await KeepGroupsAliveAsync(cancellationToken).ConfigureAwait(false);
         var dropped = await _remote.ExpireAsync(cancellationToken).ConfigureAwait(false);
         if (dropped.Count > 0)
         {

@@ -81,6 +81,17 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
                     return slot;
                 }
 
+                if (newer is null && current is { Version: > 0 })
+                {
+                    // The slot was there (this server showed version N) and is gone: the key expired, was evicted, or
+                    // was deleted behind LiveState's back. The update starts from what Redis holds (nothing); the
+                    // cached copy goes, so this server's screens show that too instead of the vanished version.
+                    if (_sync.DropVanished(groupId))
+                    {
+                        Log.GroupVanished(_logger, LiveIdentity.Redact(groupId));
+                    }
+                }
+
                 current = newer;
                 _metrics.UpdateConflict(retrying: true);
                 if (conflicts >= ConflictsBeforeBackoff)
