@@ -159,4 +159,65 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
         Assert.Contains(one.Logs.Entries, e => e.EventId == 142 && e.Level == LogLevel.Warning);
         Assert.Equal(HealthStatus.Healthy, (await one.HealthAsync()).Status);
     }
+
+    [Fact]
+    public async Task AClientPausePastTheTimeoutsRefusesUpdatesReportsUnhealthyAndLosesNoAcknowledgedUpdate()
+    {
+        // Timeouts of the Redis client; the pause outlasts them and the health check's PING timeout.
+        const int TimeoutMs = 300;
+        var pause = LiveNode.HealthTimeout + TimeSpan.FromMilliseconds(4 * TimeoutMs);
+        await using var redis = await RedisServer.StartAsync();
+        await using var admin = await RedisAdmin.ConnectAsync(redis.EndPoint);
+        await using var cluster = await LiveCluster.StartRedisAsync($"{redis.EndPoint},syncTimeout={TimeoutMs},asyncTimeout={TimeoutMs}", nodes: 2);
+        var (one, two) = (cluster.First, cluster.Last);
+        var group = NewGroup();
+        one.Open(new LiveIdentity(group));
+        await cluster.WaitForPresenceAsync(1);
+
+        var acknowledged = 0;
+        var refused = 0;
+        using var stop = new CancellationTokenSource();
+        var writers = cluster.Nodes.Select(node => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await node.States.UpdateAsync<Counter>(group, c => c.Value++);
+                    Interlocked.Increment(ref acknowledged);
+                }
+                catch (LiveStateUnavailableException)
+                {
+                    // Not acknowledged: it may or may not have landed. Pace the retries while Redis is away.
+                    Interlocked.Increment(ref refused);
+                    await Task.Delay(5);
+                }
+            }
+        })).ToArray();
+        await Wait.UntilAsync(() => Volatile.Read(ref acknowledged) >= 100, "updates flow");
+
+        var paused = Stopwatch.StartNew();
+        await admin.ExecuteAsync("CLIENT", "PAUSE", ((long)pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
+        var during = await one.HealthAsync();
+        two.Open(new LiveIdentity(group));
+        await Wait.UntilAsync(() => Volatile.Read(ref refused) > 0, "updates time out and are refused");
+        output.WriteLine($"during ({paused.ElapsedMilliseconds} ms into the pause): {during.Status}: {during.Description}");
+        Assert.NotEqual(HealthStatus.Healthy, during.Status);
+
+        // Past the pause: updates flow again, presence converges, every job works, and the count holds every acknowledged update.
+        var acknowledgedBefore = Volatile.Read(ref acknowledged);
+        await Wait.UntilAsync(() => Volatile.Read(ref acknowledged) > acknowledgedBefore + 100, "updates flow again", pause + Converge);
+        await Wait.UntilAsync(() => one.Presence.CountGroup(group) == 2 && two.Presence.CountGroup(group) == 2, "presence converges", Converge);
+        foreach (var node in cluster.Nodes)
+        {
+            await Wait.UntilAsync(async () => (await node.HealthAsync()).Status == HealthStatus.Healthy, $"{node} reports Healthy", Converge);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        var final = (await two.States.GetAsync<Counter>(group)).Value;
+        output.WriteLine($"{acknowledged} acknowledged, {refused} refused, {final} stored");
+        Assert.True(final >= acknowledged, $"no acknowledged update was lost: {final} stored, {acknowledged} acknowledged");
+        Assert.True(final <= acknowledged + refused, $"nothing was applied twice: {final} stored, {acknowledged} acknowledged, {refused} refused");
+    }
 }
