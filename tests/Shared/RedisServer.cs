@@ -40,24 +40,27 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <param name="fsync">appendfsync policy: "always" makes every acknowledged write survive a kill -9 and a crash of the machine.</param>
     /// <param name="port">The port, or null for a free one.</param>
-    public static Task<RedisServer> StartAsync(string fsync = "everysec", int? port = null) => StartCoreAsync(fsync, port, _ => []);
+    public static Task<RedisServer> StartAsync(string fsync = "everysec", int? port = null) => StartCoreAsync(fsync, port, FreePort, _ => []);
 
     /// <summary>A memory-only server: no append-only file, no snapshots (nothing survives a restart).</summary>
-    public static Task<RedisServer> StartInMemoryAsync() => StartCoreAsync(fsync: null, port: null, _ => []);
+    public static Task<RedisServer> StartInMemoryAsync() => StartCoreAsync(fsync: null, port: null, FreePort, _ => []);
+
+    /// <summary>Like <see cref="StartAsync"/> on a port of <paramref name="pickPort"/>'s choosing, asked again whenever one is taken (for tests of the retry).</summary>
+    internal static Task<RedisServer> StartOnPortsAsync(Func<int> pickPort) => StartCoreAsync("everysec", port: null, pickPort, _ => []);
 
     /// <summary>
     /// A memory-only server started with more arguments, on a free port; <paramref name="arguments"/> gets the port
     /// (for example to pick a cluster bus port). Used by RedisCluster.
     /// </summary>
-    internal static Task<RedisServer> StartWithAsync(Func<int, string[]> arguments) => StartCoreAsync(fsync: null, port: null, arguments);
+    internal static Task<RedisServer> StartWithAsync(Func<int, string[]> arguments) => StartCoreAsync(fsync: null, port: null, FreePort, arguments);
 
-    private static async Task<RedisServer> StartCoreAsync(string? fsync, int? port, Func<int, string[]> arguments)
+    private static async Task<RedisServer> StartCoreAsync(string? fsync, int? port, Func<int> pickPort, Func<int, string[]> arguments)
     {
         for (var attempt = 1; ; attempt++)
         {
             var directory = Path.Combine(Path.GetTempPath(), "livestate-redis-" + Guid.NewGuid().ToString("N")[..12]);
             System.IO.Directory.CreateDirectory(directory);
-            var chosen = port ?? FreePort();
+            var chosen = port ?? pickPort();
             var server = new RedisServer(chosen, directory, fsync, arguments(chosen));
             try
             {
