@@ -85,3 +85,46 @@ public sealed class RedisClusterTests(RedisClusterFixture redis)
         Assert.Equal(browserId, cluster.Last.Services.GetRequiredService<BrowserIdCookie>().TryUnseal(cookie));
     }
 }
+
+/// <summary>A Redis Cluster that loses a master: a test of its own cluster, so the shared one stays whole.</summary>
+[Collection(Faults.FaultCollection.Name)]
+public sealed class RedisClusterFaultTests
+{
+    private const int ConnectionFailed = 103;
+
+    [Fact]
+    public async Task ListingGroupsWithAMasterDownFailsInsteadOfAnsweringPartOfThem()
+    {
+        await using var redis = await RedisCluster.StartAsync();
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.EndPoint, nodes: 1);
+        var node = cluster.First;
+        var groups = Enumerable.Range(0, 30).Select(i => $"group-{i}").ToArray();
+        foreach (var group in groups)
+        {
+            await node.States.UpdateAsync<Counter>(group, c => c.Value = 1);
+        }
+
+        redis.Nodes[^1].Kill();
+
+        // Until and after the connection to the dead master is known to have failed, a listing is whole or refused.
+        var answers = 0;
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                var listed = new List<string>();
+                await foreach (var group in node.States.ListGroupsAsync())
+                {
+                    listed.Add(group);
+                }
+
+                Assert.Equal(groups.Order(), listed.Order());
+            }
+            catch (LiveStateUnavailableException)
+            {
+            }
+
+            return node.Logs.Has(ConnectionFailed) && ++answers >= 5;
+        }, "the dead master's connection failed, and five listings after it");
+    }
+}

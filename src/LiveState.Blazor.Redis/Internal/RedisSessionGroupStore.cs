@@ -137,12 +137,17 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
     public async IAsyncEnumerable<string> ListGroupsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var multiplexer = await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var server in multiplexer.GetServers())
+
+        // Every master holds its own share of the keys (all of them on a single Redis, a range of slots on a
+        // Cluster): a master out of reach would make the listing silently partial, and a purge by it incomplete.
+        var masters = multiplexer.GetServers().Where(s => !s.IsReplica).ToList();
+        if (masters.Count == 0 || masters.Any(s => !s.IsConnected))
         {
-            if (server.IsReplica || !server.IsConnected)
-            {
-                continue;
-            }
+            throw new LiveStateUnavailableException("Groups could not be listed: a Redis server that holds some of them is unavailable.");
+        }
+
+        foreach (var server in masters)
+        {
 
             var keys = server.KeysAsync(pattern: _slots.Names.GroupPattern, pageSize: 500).GetAsyncEnumerator(cancellationToken);
             try
