@@ -76,7 +76,9 @@ internal sealed class SupervisedLoop
         {
             try
             {
+                // Returning is finishing (the body's work is done, or it stops): no longer failing.
                 await body(cancellationToken).ConfigureAwait(false);
+                Succeeded();
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
