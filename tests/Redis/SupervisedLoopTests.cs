@@ -82,4 +82,20 @@ public sealed class SupervisedLoopTests
         Assert.Single(logs.Entries, e => e.EventId == 152);
         Assert.False(loop.IsFailing);
     }
+
+    [Fact]
+    public async Task AFailureOfAJobDrivenFromOutsideIsReportedUntilItsNextRunOrForAWhile()
+    {
+        var time = new ManualTime();
+        var loops = new BackendLoops(time);
+        var handler = loops.Add("message handler", new ListLoggerProvider().CreateLogger("test"), TimeSpan.Zero, () => TimeSpan.Zero, () => TimeSpan.FromSeconds(6));
+
+        Assert.False(await handler.RunOnceAsync(_ => throw new InvalidOperationException("bad"), CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Single(loops.Failing());
+
+        // No message came to clear it: after a while it is no longer reported (the messages that failed were logged).
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty(loops.Failing());
+    }
 }

@@ -14,9 +14,10 @@ internal sealed class BackendLoops
         _time = time;
     }
 
-    public SupervisedLoop Add(string name, ILogger logger, TimeSpan minBackoff, Func<TimeSpan> maxBackoff)
+    /// <summary>Adds a job; see <see cref="SupervisedLoop"/> for the parameters.</summary>
+    public SupervisedLoop Add(string name, ILogger logger, TimeSpan minBackoff, Func<TimeSpan> maxBackoff, Func<TimeSpan>? forgetAfter = null)
     {
-        var loop = new SupervisedLoop(name, _time, logger, minBackoff, maxBackoff);
+        var loop = new SupervisedLoop(name, _time, logger, minBackoff, maxBackoff, forgetAfter);
         lock (_lock)
         {
             _loops.Add(loop);

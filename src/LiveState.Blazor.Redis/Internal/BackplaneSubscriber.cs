@@ -42,6 +42,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         RemotePresence presence,
         SlotCacheSync cache,
         IOptionsMonitor<LiveStateOptions> options,
+        IOptions<RedisLiveStateOptions> redisOptions,
         BackendLoops loops,
         TimeProvider time,
         ILogger<BackplaneSubscriber> logger)
@@ -56,8 +57,9 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         _options = options;
         _logger = logger;
 
-        // Messages arrive at their own pace: a failure is reported until the next message is handled.
-        _handler = loops.Add("message handler", logger, TimeSpan.Zero, () => TimeSpan.Zero);
+        // Messages arrive at their own pace: a failure is reported until the next message is handled, or for one
+        // presence timeout (heartbeats of other servers arrive far more often) if none comes.
+        _handler = loops.Add("message handler", logger, TimeSpan.Zero, () => TimeSpan.Zero, () => redisOptions.Value.PresenceTimeout);
         _unreadable = new LogLimiter(time, SupervisedLoop.RepeatLogInterval);
     }
 

@@ -29,6 +29,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
     private readonly SupervisedLoop _keepingAlive;
     private readonly GroupKeepAlive _keepAlive;
     private long _lastKeepAlive;
+    private Task _keepAliveRun = Task.CompletedTask;
     private Task? _loop;
     private long _lastSweep;
     private int _restoreRequested;
@@ -105,6 +106,8 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
             await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await _keepAliveRun.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
         // Neither throws: a stop always completes, with a farewell when Redis lets it.
         await _presence.LeaveAsync(cancellationToken).ConfigureAwait(false);
         await _subscriber.DisposeAsync().ConfigureAwait(false);
@@ -141,18 +144,33 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         return BeatAsync(cancellationToken);
     }
 
-    /// <summary>Groups on screen must not expire in Redis: extend them when due (a failed pass is tried again at the next tick).</summary>
-    private async Task KeepGroupsAliveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Groups on screen must not expire in Redis: extend them when due, beside the heartbeat (never holding it up:
+    /// thousands of groups take longer than a heartbeat); a failed pass is tried again at the next tick.
+    /// </summary>
+    private void KeepGroupsAlive(CancellationToken cancellationToken)
     {
-        if (_time.GetElapsedTime(_lastKeepAlive) < _keepAlive.Interval && !_keepingAlive.IsFailing)
+        if (!_keepAliveRun.IsCompleted || (_time.GetElapsedTime(_lastKeepAlive) < _keepAlive.Interval && !_keepingAlive.IsFailing))
         {
             return;
         }
 
-        if (await _keepingAlive.RunOnceAsync(ct => _keepAlive.RunAsync(ct), cancellationToken).ConfigureAwait(false))
-        {
-            _lastKeepAlive = _time.GetTimestamp();
-        }
+        _keepAliveRun = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    if (await _keepingAlive.RunOnceAsync(ct => _keepAlive.RunAsync(ct), cancellationToken).ConfigureAwait(false))
+                    {
+                        _lastKeepAlive = _time.GetTimestamp();
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping.
+                }
+            },
+            CancellationToken.None);
     }
 
     private async Task BeatAsync(CancellationToken cancellationToken)
@@ -164,7 +182,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         }
 
         _presence.Heartbeat();
-        await KeepGroupsAliveAsync(cancellationToken).ConfigureAwait(false);
+        KeepGroupsAlive(cancellationToken);
         var dropped = await _remote.ExpireAsync(cancellationToken).ConfigureAwait(false);
         if (dropped.Count > 0)
         {
@@ -205,6 +223,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await _keepAliveRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
 }

@@ -20,6 +20,8 @@ internal sealed class SupervisedLoop
     private readonly ILogger _logger;
     private readonly TimeSpan _minBackoff;
     private readonly Func<TimeSpan> _maxBackoff;
+    private readonly Func<TimeSpan>? _forgetAfter;
+    private long _lastFailure;
     private int _failures;
     private DateTimeOffset? _failingSince;
     private string? _lastError;
@@ -31,28 +33,36 @@ internal sealed class SupervisedLoop
     /// <param name="logger">Where failures and recoveries are logged.</param>
     /// <param name="minBackoff">The wait after a first failure; it doubles with every further one.</param>
     /// <param name="maxBackoff">The longest wait (read at each failure, so it may follow options).</param>
-    public SupervisedLoop(string name, TimeProvider time, ILogger logger, TimeSpan minBackoff, Func<TimeSpan> maxBackoff)
+    /// <param name="forgetAfter">
+    /// For a job driven from outside (a message handler): a failure with nothing since for this long is no longer
+    /// reported, since no next run may come to clear it. Null: failing until the next success.
+    /// </param>
+    public SupervisedLoop(string name, TimeProvider time, ILogger logger, TimeSpan minBackoff, Func<TimeSpan> maxBackoff, Func<TimeSpan>? forgetAfter = null)
     {
         Name = name;
         _time = time;
         _logger = logger;
         _minBackoff = minBackoff;
         _maxBackoff = maxBackoff;
+        _forgetAfter = forgetAfter;
     }
 
     public string Name { get; }
 
-    /// <summary>The body failed and has not succeeded since.</summary>
+    /// <summary>The body failed and has not succeeded since (nor, for a job driven from outside, been left alone long enough).</summary>
     public bool IsFailing
     {
         get
         {
             lock (_lock)
             {
-                return _failures > 0;
+                return IsFailingLocked();
             }
         }
     }
+
+    private bool IsFailingLocked() =>
+        _failures > 0 && (_forgetAfter is null || _time.GetElapsedTime(_lastFailure) < _forgetAfter());
 
     /// <summary>Whether the job is failing, since when, how often, and what it last failed with (type and reason, no data).</summary>
     public (bool Failing, DateTimeOffset? Since, int Failures, string? LastError) Status
@@ -61,7 +71,7 @@ internal sealed class SupervisedLoop
         {
             lock (_lock)
             {
-                return (_failures > 0, _failingSince, _failures, _lastError);
+                return (IsFailingLocked(), _failingSince, _failures, _lastError);
             }
         }
     }
@@ -159,6 +169,7 @@ internal sealed class SupervisedLoop
         {
             failures = ++_failures;
             first = failures == 1;
+            _lastFailure = now;
             _failingSince ??= _time.GetUtcNow();
             _lastError = reason;
             if (first || _time.GetElapsedTime(_lastLogged, now) >= RepeatLogInterval)
