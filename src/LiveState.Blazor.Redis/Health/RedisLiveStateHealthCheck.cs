@@ -120,7 +120,7 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
             var first = failing[0].Status;
             var since = first.Since is { } start ? $" since {start:O}" : string.Empty;
             return HealthCheckResult.Degraded(
-                $"Connected to Redis, but LiveState's {data["failing"]} {(failing.Count == 1 ? "is" : "are")} failing{since} ({first.Failures} failures; last: {first.LastError}). Each retries with a backoff.",
+                $"Connected to Redis, but LiveState's {data["failing"]} {(failing.Count == 1 ? "is" : "are")} failing{since} (failures in a row: {first.Failures}; last: {first.LastError}). Each retries with a backoff.",
                 data: data);
         }
 
