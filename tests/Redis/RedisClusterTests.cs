@@ -75,6 +75,28 @@ public sealed class RedisClusterTests(RedisClusterFixture redis)
     }
 
     [Fact]
+    public async Task ACrashedServersCircuitsLeavePresenceWithinItsTimeout()
+    {
+        static void Quick(RedisLiveStateOptions options)
+        {
+            options.PresenceHeartbeatInterval = TimeSpan.FromMilliseconds(100);
+            options.PresenceTimeout = TimeSpan.FromMilliseconds(600);
+        }
+
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2, Quick);
+        var group = NewGroup();
+        cluster.First.Open(new LiveIdentity(group));
+        cluster.Last.Open(new LiveIdentity(group, "ghost"));
+        await cluster.WaitForPresenceAsync(2);
+
+        await cluster.Last.CrashAsync();
+
+        // The timeout, then a heartbeat to notice; ten times over, as this class runs beside others on a busy machine.
+        await Wait.UntilAsync(() => cluster.First.Presence.CountGroup(group) == 1, "the crashed server's circuit left presence", 10 * (TimeSpan.FromMilliseconds(600) + TimeSpan.FromMilliseconds(100)));
+        Assert.Empty(cluster.First.Presence.GetCircuitsOfUser("ghost"));
+    }
+
+    [Fact]
     public async Task ABrowserCookieSealedByOneServerUnsealsOnTheOther()
     {
         await using var cluster = await LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2);
