@@ -18,6 +18,10 @@ public sealed class RedisServer : IAsyncDisposable
     // A port picked free can be taken by someone else before redis-server binds it: start again on another one.
     private const int StartAttempts = 8;
 
+    // The ports of the servers of this process that may start again (killed, not yet disposed): never handed out by
+    // FreePort, so a restart on the same port does not find another test's server there.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> s_reserved = new();
+
     private readonly string? _fsync;
     private readonly string[] _extraArguments;
     private Process? _process;
@@ -28,6 +32,7 @@ public sealed class RedisServer : IAsyncDisposable
         Directory = directory;
         _fsync = fsync;
         _extraArguments = extraArguments;
+        s_reserved[port] = 0;
     }
 
     public int Port { get; }
@@ -81,11 +86,32 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>A loopback port nobody listens on (for a Redis that is not there yet).</summary>
+    /// <remarks>
+    /// Picked at random below the kernel's ephemeral range (32768 and up), not by binding port 0: the kernel hands
+    /// out ephemeral ports to every process that binds port 0 or connects, so a port freed by a killed server would
+    /// soon go to another test run's server on this machine, and the restart would find it taken.
+    /// </remarks>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(20_000, 32_768);
+            if (s_reserved.ContainsKey(port))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: pick another.
+            }
+        }
     }
 
     /// <summary>Starts redis-server (again) on the same port and dir, and waits until it answers PING.</summary>
@@ -162,8 +188,21 @@ public sealed class RedisServer : IAsyncDisposable
                 var stream = client.GetStream();
                 await stream.WriteAsync("CONFIG GET dir\r\n"u8.ToArray());
                 var buffer = new byte[4096];
-                var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
-                var answer = Encoding.UTF8.GetString(buffer, 0, read);
+                var answer = string.Empty;
+
+                // The whole reply (*2, $3, dir, $n, the path), which may come in pieces; or an error line.
+                while (!(answer.StartsWith('-') && answer.EndsWith("\r\n", StringComparison.Ordinal)) && answer.Split("\r\n").Length < 6)
+                {
+                    var got = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+                    if (got == 0)
+                    {
+                        break;
+                    }
+
+                    answer += Encoding.UTF8.GetString(buffer, 0, got);
+                }
+
+                int read;
                 if (answer.Contains(Directory, StringComparison.Ordinal))
                 {
                     // Ours; ready once it answers PING (not LOADING).
@@ -175,11 +214,11 @@ public sealed class RedisServer : IAsyncDisposable
                     }
                 }
 
-                if (answer.StartsWith('*') && answer.Split("\r\n").Length >= 5 && !_process.HasExited)
+                if (answer.StartsWith('*') && answer.Split("\r\n").Length >= 6 && !_process.HasExited)
                 {
                     // Another redis-server answers on our port: ours cannot bind it.
                     Kill();
-                    throw new PortTakenException($"another redis-server answers on port {Port}");
+                    throw new PortTakenException($"another redis-server answers on port {Port} ({answer.ReplaceLineEndings(" ")}; ours is {Directory}): {Tail()}");
                 }
             }
             catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
@@ -219,6 +258,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         Kill();
         _process?.Dispose();
+        s_reserved.TryRemove(Port, out _);
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -90,8 +90,9 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
         await admin.Database.KeyExpireAsync(skewed, TimeSpan.FromMinutes(1));
         await admin.Database.SetAddAsync(prefix + "servers", "skewed-server");
 
-        // Servers start (their resync reads that hash) and see the one circuit they can read.
-        await using var cluster = await LiveCluster.StartRedisAsync(redis, nodes: 2, application: app);
+        // Servers start (their resync reads that hash) and see the one circuit they can read. (The skewed server never
+        // beats: a minute of presence timeout keeps its readable circuit for the length of the test.)
+        await using var cluster = await LiveCluster.StartRedisAsync(redis, nodes: 2, o => o.PresenceTimeout = TimeSpan.FromMinutes(1), application: app);
         var (one, two) = (cluster.First, cluster.Last);
         Assert.Equal(1, one.Presence.CountGroup(group));
         Assert.NotNull(one.Presence.Find("c-good"));
