@@ -202,19 +202,17 @@ public sealed class RedisServer : IAsyncDisposable
                     answer += Encoding.UTF8.GetString(buffer, 0, got);
                 }
 
-                int read;
                 if (answer.Contains(Directory, StringComparison.Ordinal))
                 {
                     // Ours; ready once it answers PING (not LOADING).
                     await stream.WriteAsync("PING\r\n"u8.ToArray());
-                    read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+                    var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
                     if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
                     {
                         return;
                     }
                 }
-
-                if (answer.StartsWith('*') && answer.Split("\r\n").Length >= 6 && !_process.HasExited)
+                else if (answer.StartsWith('*') && answer.Split("\r\n").Length >= 6 && !_process.HasExited)
                 {
                     // Another redis-server answers on our port: ours cannot bind it.
                     Kill();
