@@ -39,7 +39,10 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
         // While it lasts: updates are refused with the documented exception, and the probe says so.
         await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await one.States.UpdateAsync<Counter>(group, c => c.Value++));
         await Wait.UntilAsync(async () => (await one.HealthAsync()).Status != HealthStatus.Healthy, "the health check reports the failing presence writer", Converge);
-        output.WriteLine($"during: {(await one.HealthAsync()).Description}");
+        var during = await one.HealthAsync();
+        output.WriteLine($"during: {during.Description}");
+        Assert.Equal(HealthStatus.Degraded, during.Status);
+        Assert.Contains("presence writer", (string)during.Data["failing"], StringComparison.Ordinal);
 
         await admin.RestoreMemoryAsync();
 
@@ -204,7 +207,7 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
         two.Open(new LiveIdentity(group));
         await Wait.UntilAsync(() => Volatile.Read(ref refused) > 0, "updates time out and are refused");
         output.WriteLine($"during ({paused.ElapsedMilliseconds} ms into the pause): {during.Status}: {during.Description}");
-        Assert.NotEqual(HealthStatus.Healthy, during.Status);
+        Assert.Equal(HealthStatus.Unhealthy, during.Status);
 
         // Past the pause: updates flow again, presence converges, every job works, and the count holds every acknowledged update.
         var acknowledgedBefore = Volatile.Read(ref acknowledged);
