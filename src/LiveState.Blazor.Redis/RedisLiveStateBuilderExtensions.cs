@@ -33,6 +33,7 @@ public static class RedisLiveStateBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisLiveStateOptions>, RedisLiveStateOptionsValidator>());
 
         services.TryAddSingleton<ServerIdentity>();
+        services.TryAddSingleton<BackendLoops>();
         services.TryAddSingleton<RedisNames>();
         services.TryAddSingleton<RedisConnection>();
 
@@ -51,6 +52,7 @@ public static class RedisLiveStateBuilderExtensions
         services.TryAddSingleton<RedisBroadcaster>();
         services.Replace(ServiceDescriptor.Singleton<ILiveBroadcaster>(sp => sp.GetRequiredService<RedisBroadcaster>()));
 
+        services.TryAddSingleton<GroupKeepAlive>();
         services.TryAddSingleton<RedisLiveStateService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisLiveStateService>(sp => sp.GetRequiredService<RedisLiveStateService>()));
 
