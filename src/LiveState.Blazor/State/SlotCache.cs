@@ -27,11 +27,22 @@ internal sealed class SlotCache
         return false;
     }
 
-    /// <summary>Keeps <paramref name="slot"/> if this cache already follows the group and holds an older version.</summary>
+    /// <summary>
+    /// Keeps <paramref name="slot"/> if this cache follows the slot (holds an older version of it, or is loading it) and
+    /// holds nothing newer.
+    /// </summary>
     public void Offer<T>(string groupId, string key, SessionGroupSlot<T> slot) where T : class
     {
-        if (_slots.IsEmpty)
+        if (_slots.IsEmpty && _loading.IsEmpty)
         {
+            return;
+        }
+
+        // A load in flight may have read an older version before this one was written: keep the newer one, and the load
+        // (which keeps whatever is newest) cannot put the older one back.
+        if (_loading.ContainsKey((groupId, key)))
+        {
+            _slots.AddOrUpdate((groupId, key), slot, (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
             return;
         }
 
