@@ -130,6 +130,17 @@ public sealed partial class DocumentationTests
     }
 
     [Fact]
+    public void The_checker_sees_blocks_indented_in_a_list_item()
+    {
+        var region = ReadRegion(Services, out _)!;
+        var indented = $"- an item:\n\n  <!-- snippet: {Services} -->\n  ```csharp\n  {region.Replace("\n", "\n  ", StringComparison.Ordinal)}\n  ```\n";
+        Assert.Empty(Check(indented, "doc.md"));
+
+        var unmarked = Check("- an item:\n\n  ```csharp\n  var x = 1;\n  ```\n", "doc.md");
+        Assert.Contains("a csharp block without", Assert.Single(unmarked), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_parser_reads_the_source_line_and_the_block_verbatim()
     {
         var blocks = ParseMarkdown("<!-- snippet: a.cs#x -->\n```csharp\n  var x = 1;\n```\n```csharp\nunmarked\n```\n", "doc.md");
@@ -193,21 +204,23 @@ public sealed partial class DocumentationTests
         var blocks = new List<Block>();
         for (var i = 0; i < lines.Length; i++)
         {
-            if (!lines[i].StartsWith("```", StringComparison.Ordinal))
+            // A fence may be indented (a block inside a list item): its indentation is not part of the code.
+            var indent = lines[i].Length - lines[i].TrimStart(' ').Length;
+            if (!lines[i].AsSpan(indent).StartsWith("```", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var language = lines[i][3..].Trim();
+            var language = lines[i][(indent + 3)..].Trim();
             string? source = null;
-            if (i > 0 && SnippetPattern().Match(lines[i - 1]) is { Success: true } marker)
+            if (i > 0 && SnippetPattern().Match(lines[i - 1].Trim()) is { Success: true } marker)
             {
                 source = marker.Groups["source"].Value;
             }
 
             var start = i + 1;
             var end = start;
-            while (end < lines.Length && !lines[end].StartsWith("```", StringComparison.Ordinal))
+            while (end < lines.Length && !lines[end].TrimStart(' ').StartsWith("```", StringComparison.Ordinal))
             {
                 end++;
             }
@@ -217,7 +230,8 @@ public sealed partial class DocumentationTests
                 throw new InvalidOperationException($"{document}:{i + 1}: a fenced block that never closes.");
             }
 
-            blocks.Add(new Block(i + 1, language, source, string.Join('\n', lines[start..end])));
+            var content = lines[start..end].Select(l => l.Length - l.TrimStart(' ').Length >= indent ? l[indent..] : l.TrimStart(' '));
+            blocks.Add(new Block(i + 1, language, source, string.Join('\n', content)));
             i = end;
         }
 
