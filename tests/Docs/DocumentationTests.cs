@@ -35,7 +35,7 @@ public sealed partial class DocumentationTests
         var documents = DocumentPaths();
         string[] guides =
         [
-            "README.md", "docs/getting-started.md", "docs/identity-and-groups.md", "docs/broadcasting.md",
+            "README.md", "docs/getting-started.md", "docs/state.md", "docs/identity-and-groups.md", "docs/broadcasting.md",
             "docs/presence.md", "docs/scaling.md", "docs/security.md", "docs/testing.md", "docs/migrating.md",
             "docs/observability.md", "docs/performance.md",
         ];
