@@ -16,7 +16,10 @@ public enum LiveTargetKind
     /// <summary>Every circuit of every server.</summary>
     All,
 
-    /// <summary>The circuits of <see cref="LiveMessage.GroupId"/>: its members, and circuits watching it by id.</summary>
+    /// <summary>
+    /// The circuits of <see cref="LiveMessage.GroupId"/>. A broadcast re-renders the group's members; a slot change the
+    /// readers of the slot, members and circuits watching the group by id alike. Route it to the servers hosting the group.
+    /// </summary>
     Group,
 
     /// <summary>The circuits of the users in <see cref="LiveMessage.Ids"/>.</summary>

@@ -14,6 +14,10 @@ internal interface IChangeNotifier
     /// <summary>Slot <paramref name="slotKey"/> of <paramref name="groupId"/> changed (null: every slot, as after a delete). Completes when this server's readers rendered.</summary>
     ValueTask SlotChangedAsync(string groupId, string? slotKey, CancellationToken cancellationToken = default);
 
+    /// <summary>Slot <paramref name="slotKey"/> of <paramref name="groupId"/> was updated to <paramref name="slot"/>.</summary>
+    ValueTask SlotChangedAsync<T>(string groupId, SessionGroupSlot<T> slot, string slotKey, CancellationToken cancellationToken = default)
+        where T : class => SlotChangedAsync(groupId, slotKey, cancellationToken);
+
     /// <summary>The circuits of <paramref name="groupId"/> changed. Presence renders are coalesced per group (see <see cref="LiveStateOptions.PresenceUpdateInterval"/>).</summary>
     ValueTask PresenceChangedAsync(string groupId);
 }

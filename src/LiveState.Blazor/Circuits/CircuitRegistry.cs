@@ -33,6 +33,9 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
     public event EventHandler<LiveCircuitChangedEventArgs>? Changed;
 
+    /// <summary>Raised when a circuit starts or stops watching a group by id (its components read the group without being a member).</summary>
+    internal event Action<string>? WatchedGroupChanged;
+
     public int Count => Volatile.Read(ref _count);
 
     internal int GroupBucketCount => _byGroup.Count;
@@ -83,16 +86,23 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             return null;
         }
 
+        string[] watched;
         lock (circuit)
         {
             circuit.Removed = true;
             Unindex(circuit, circuit.Info.Identity);
-            foreach (var groupId in circuit.Watching())
+            watched = circuit.Watching();
+            foreach (var groupId in watched)
             {
                 Remove(_byWatchedGroup, groupId, circuit);
             }
 
             circuit.ClearTargets();
+        }
+
+        foreach (var groupId in watched)
+        {
+            WatchedGroupChanged?.Invoke(groupId);
         }
 
         NoteRemoved();
@@ -383,6 +393,8 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         {
             Remove(_byWatchedGroup, groupId, circuit);
         }
+
+        WatchedGroupChanged?.Invoke(groupId);
     }
 
     private static void Remove(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit)

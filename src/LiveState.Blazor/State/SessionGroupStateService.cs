@@ -60,7 +60,7 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
         }
 
         // A remote store: render what we have now (nothing yet), and re-render the readers here once it has loaded.
-        Cache.LoadInBackground(groupId, key, read.AsTask(), _localBroadcaster, _localCircuits);
+        Cache.LoadInBackground(groupId, key, read.AsTask(), () => _store.GetAsync<T>(groupId, key).AsTask(), _localBroadcaster, _localCircuits);
         return new T();
     }
 
@@ -168,7 +168,7 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
         Cache.Offer(groupId, key, slot);
 
         // The update is applied; the caller's token no longer cancels telling the readers about it.
-        await _notifier.SlotChangedAsync(groupId, key, CancellationToken.None).ConfigureAwait(false);
+        await _notifier.SlotChangedAsync(groupId, slot, key, CancellationToken.None).ConfigureAwait(false);
         return slot;
     }
 
