@@ -48,6 +48,7 @@ public static class LiveStateServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<LiveStateMetrics>();
         services.TryAddSingleton<CircuitRegistry>();
+        services.TryAddSingleton<DispatcherIndex>();
         services.TryAddSingleton<Broadcaster>();
         services.TryAddSingleton<LocalChangeNotifier>();
 
