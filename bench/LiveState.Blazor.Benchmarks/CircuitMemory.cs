@@ -106,7 +106,7 @@ internal sealed class RegisteredOnlyApp : IBenchApp
 
     public string Route => HandWrittenPage.Route;
 
-    public Task UpdateAsync(string group) => _state.UpdateAsync<RenderSlot>(group, static s => s with { Value = s.Value + 1 }).AsTask();
+    public Task UpdateAsync(string group) => _state.ReplaceAsync<RenderSlot>(group, static s => s with { Value = s.Value + 1 });
 
     public Task OpenCircuitAsync(BenchCircuit circuit)
     {

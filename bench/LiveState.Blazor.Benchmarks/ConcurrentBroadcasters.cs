@@ -36,7 +36,7 @@ internal static class ConcurrentBroadcasters
             for (var t = 0; t < TabsPerGroup; t++)
             {
                 var live = new FakeComponent();
-                registry.Register(World.CircuitId(random), new LiveIdentity(groups[g])).AddTarget(new LiveComponent(live));
+                registry.Register(World.CircuitId(random), new LiveIdentity(groups[g])).AddTarget(new LiveTarget(live));
                 liveComponents.Add(live);
                 var hand = new FakeComponent();
                 byHand.Subscribe(groups[g], hand);

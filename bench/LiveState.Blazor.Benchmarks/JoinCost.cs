@@ -135,7 +135,7 @@ internal static class JoinCost
         var broadcaster = services.GetRequiredService<Broadcasting.Broadcaster>();
         for (var i = 0; i < members; i++)
         {
-            registry.Register(ids[i], shared).AddTarget(new LiveComponent(new FakeComponent()));
+            registry.Register(ids[i], shared).AddTarget(new LiveTarget(new FakeComponent()));
         }
 
         double Join(int from, Func<int, LiveIdentity> identity) => Time(() =>
@@ -143,7 +143,7 @@ internal static class JoinCost
             for (var i = from; i < from + PresenceJoins; i++)
             {
                 var circuit = registry.Register(ids[i], identity(i));
-                circuit.AddTarget(new LiveComponent(new FakeComponent()));
+                circuit.AddTarget(new LiveTarget(new FakeComponent()));
                 broadcaster.BroadcastToGroupAsync(identity(i).GroupId, circuit.Id).AsTask().GetAwaiter().GetResult();
                 registry.Unregister(ids[i]);
             }

@@ -37,7 +37,7 @@ public class RedisStoreBenchmarks
         _group = Tabs == 3 ? World.AliceGroup : LiveIdentity.UserGroup("nobody");
 
         // The first update connects; it is not measured.
-        _onRedis.State.UpdateAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 }).AsTask().GetAwaiter().GetResult();
+        _onRedis.State.ReplaceAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 }).GetAwaiter().GetResult();
     }
 
     /// <summary>Releases both worlds and stops redis-server.</summary>
@@ -79,7 +79,7 @@ public class RedisStoreBenchmarks
     {
         for (var i = 0; i < Updates; i++)
         {
-            await world.State.UpdateAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
+            await world.State.ReplaceAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
         }
     }
 
@@ -92,7 +92,7 @@ public class RedisStoreBenchmarks
             {
                 for (var i = 0; i < Updates / Callers; i++)
                 {
-                    await world.State.UpdateAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
+                    await world.State.ReplaceAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
                 }
             });
         }

@@ -29,7 +29,7 @@ internal static class RegistryMemory
             identities[i] = new LiveIdentity(LiveIdentity.UserGroup(user), user);
         }
 
-        var target = new LiveComponent(new FakeComponent());
+        var target = new LiveTarget(new FakeComponent());
         var (retained, allocated) = Measure(() =>
         {
             var registry = NewRegistry();

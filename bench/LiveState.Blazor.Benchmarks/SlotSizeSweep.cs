@@ -94,12 +94,12 @@ internal static class SlotSizeSweep
                 }
 
                 Func<string, Task> update = mutable
-                    ? group => state.UpdateAsync<SweepMutable>(group, static s => { s.Counter++; s.Items[s.Counter % s.Items.Count].Count++; }).AsTask()
-                    : group => state.UpdateAsync<SweepRecord>(group, static s =>
+                    ? group => state.MutateAsync<SweepMutable>(group, static s => { s.Counter++; s.Items[s.Counter % s.Items.Count].Count++; })
+                    : group => state.ReplaceAsync<SweepRecord>(group, static s =>
                     {
                         var at = (s.Counter + 1) % s.Items.Length;
                         return s with { Counter = s.Counter + 1, Items = s.Items.SetItem(at, s.Items[at] with { Count = s.Items[at].Count + 1 }) };
-                    }).AsTask();
+                    });
 
                 var warm = Stopwatch.StartNew();
                 while (warm.Elapsed < Paired.Warmup)
@@ -157,12 +157,12 @@ internal static class SlotSizeSweep
         if (mutable)
         {
             var value = MutableValue(items);
-            state.UpdateAsync<SweepMutable>(group, s => s.Items = value.Items).AsTask().GetAwaiter().GetResult();
+            state.MutateAsync<SweepMutable>(group, s => s.Items = value.Items).GetAwaiter().GetResult();
         }
         else
         {
             var value = RecordValue(items);
-            state.UpdateAsync<SweepRecord>(group, _ => value).AsTask().GetAwaiter().GetResult();
+            state.ReplaceAsync<SweepRecord>(group, _ => value).GetAwaiter().GetResult();
         }
     }
 

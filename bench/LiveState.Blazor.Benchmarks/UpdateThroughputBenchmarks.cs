@@ -58,7 +58,7 @@ public class UpdateThroughputBenchmarks
     {
         for (var i = 0; i < Updates; i++)
         {
-            await _world.State.UpdateAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
+            await _world.State.ReplaceAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
         }
     }
 
@@ -74,7 +74,7 @@ public class UpdateThroughputBenchmarks
             {
                 for (var i = 0; i < Updates / Callers; i++)
                 {
-                    await _world.State.UpdateAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
+                    await _world.State.ReplaceAsync<CounterState>(_group, static c => c with { Value = c.Value + 1 });
                 }
             });
         }
@@ -89,7 +89,7 @@ public class UpdateThroughputBenchmarks
     {
         for (var i = 0; i < Updates; i++)
         {
-            await _world.State.UpdateAsync<MutableCounterState>(_group, static c => c.Value++);
+            await _world.State.MutateAsync<MutableCounterState>(_group, static c => c.Value++);
         }
     }
 }

@@ -1,4 +1,5 @@
 using LiveState.Blazor;
+using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Redis;
 using LiveState.Blazor.Redis.Internal;
 using Microsoft.AspNetCore.DataProtection;
@@ -51,6 +52,8 @@ public static class RedisLiveStateBuilderExtensions
         services.TryAddSingleton<BackplaneSubscriber>();
         services.TryAddSingleton<RedisBroadcaster>();
         services.Replace(ServiceDescriptor.Singleton<ILiveBroadcaster>(sp => sp.GetRequiredService<RedisBroadcaster>()));
+        services.TryAddSingleton<RedisChangeNotifier>();
+        services.Replace(ServiceDescriptor.Singleton<IChangeNotifier>(sp => sp.GetRequiredService<RedisChangeNotifier>()));
 
         services.TryAddSingleton<GroupKeepAlive>();
         services.TryAddSingleton<RedisLiveStateService>();

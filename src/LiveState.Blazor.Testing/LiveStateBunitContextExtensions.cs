@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using LiveState.Blazor;
-using LiveState.Blazor.Broadcasting;
+using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.Testing;
 using LiveState.Blazor.Testing.Internal;
 using Microsoft.AspNetCore.Components;
@@ -17,8 +17,10 @@ public static class LiveStateBunitContextExtensions
 {
     /// <summary>
     /// Registers LiveState on the test context's services exactly as <c>builder.Services.AddLiveState()</c> does in an
-    /// app (in-memory store, registry, broadcaster, default identity resolver), and records every broadcast in
-    /// <see cref="LiveBroadcasts"/>. Call it before the first render, with the app's other services.
+    /// app (in-memory store, registry, broadcaster, default identity resolver), and records every broadcast, slot
+    /// change and presence change in <see cref="LiveBroadcasts"/>. Presence changes render at once
+    /// (<see cref="LiveStateOptions.PresenceUpdateInterval"/> is zero unless <paramref name="configure"/> sets it).
+    /// Call it before the first render, with the app's other services.
     /// </summary>
     /// <param name="context">The test context.</param>
     /// <param name="configure">Sets LiveState's options; may be null.</param>
@@ -27,13 +29,19 @@ public static class LiveStateBunitContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         var services = context.Services;
-        var builder = services.AddLiveState(configure);
+        // Presence renders at once in tests (an app coalesces them over PresenceUpdateInterval), so that a test sees
+        // each one when the change that caused it returns; a test may set the interval back.
+        var builder = services.AddLiveState(options =>
+        {
+            options.PresenceUpdateInterval = TimeSpan.Zero;
+            configure?.Invoke(options);
+        });
         services.TryAddSingleton(sp => new LiveTestHost(sp));
         services.TryAddSingleton(sp => sp.GetRequiredService<LiveTestHost>().Log);
 
         // The real broadcaster delivers every broadcast; the recorder only watches it go by.
-        services.Replace(ServiceDescriptor.Singleton<ILiveBroadcaster>(sp =>
-            new RecordingBroadcaster(sp.GetRequiredService<Broadcaster>(), sp.GetRequiredService<LiveTestHost>())));
+        // The library tells its observers of every delivery it completes; the recorder writes them into the log.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveStateObserver, RecordingObserver>());
         return builder;
     }
 
@@ -66,8 +74,8 @@ public static class LiveStateBunitContextExtensions
     }
 
     /// <summary>
-    /// Opens a circuit as <paramref name="identity"/> and renders <typeparamref name="TComponent"/> in it inside
-    /// LiveState's real <see cref="CascadingSessionGroupState"/>. For more than one tab, open each with
+    /// Opens a circuit as <paramref name="identity"/> and renders <typeparamref name="TComponent"/> in it, with the
+    /// circuit's <see cref="SessionGroupState"/> cascaded and its slots injectable. For more than one tab, open each with
     /// <see cref="OpenCircuit(BunitContext, LiveIdentity)"/> and render in it.
     /// </summary>
     /// <typeparam name="TComponent">The component under test.</typeparam>
@@ -94,7 +102,7 @@ public static class LiveStateBunitContextExtensions
 
     /// <summary>
     /// Replaces a group's <typeparamref name="T"/> through <see cref="ISessionGroupStateService"/>, as app code outside
-    /// a circuit would; the group's open circuits re-render. Returns once they have.
+    /// a circuit would; the slot's readers in the group's open circuits re-render. Returns once they have.
     /// </summary>
     /// <typeparam name="T">The slot type.</typeparam>
     /// <param name="context">The test context, after <see cref="AddLiveState"/>.</param>
@@ -106,7 +114,7 @@ public static class LiveStateBunitContextExtensions
         ArgumentException.ThrowIfNullOrEmpty(groupId);
         ArgumentNullException.ThrowIfNull(value);
         var states = States(context);
-        Sync.Run(async () => await states.UpdateAsync<T>(groupId, _ => value).ConfigureAwait(false), $"Setting {typeof(T).Name} of group {groupId}");
+        Sync.Run(async () => await states.ReplaceAsync<T>(groupId, _ => value).ConfigureAwait(false), $"Setting {typeof(T).Name} of group {groupId}");
     }
 
     /// <summary>A group's current <typeparamref name="T"/>, read through <see cref="ISessionGroupStateService"/> (a new <typeparamref name="T"/> when the group has none).</summary>

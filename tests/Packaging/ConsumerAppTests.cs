@@ -124,116 +124,30 @@ public sealed partial class ConsumerAppTests(PackedFeed feed, ITestOutputHelper 
             </html>
             """);
         File.WriteAllText(Path.Combine(components, "Routes.razor"), """
-            <CascadingSessionGroupState>
-                <Router AppAssembly="typeof(Program).Assembly">
-                    <Found Context="routeData">
-                        <RouteView RouteData="routeData" />
-                    </Found>
-                </Router>
-            </CascadingSessionGroupState>
+            <Router AppAssembly="typeof(Program).Assembly">
+                <Found Context="routeData">
+                    <RouteView RouteData="routeData" />
+                </Found>
+            </Router>
             """);
         File.WriteAllText(Path.Combine(components, "Pages", "Home.razor"), """
             @page "/"
+            @inherits LiveComponent
+            @inject ILiveState<SharedCounter> Counter
+            @inject ILivePresence Presence
             @inject ILiveBroadcaster Broadcaster
 
             <h1>Shared counter</h1>
-            <p>Count: @(State.Get<SharedCounter>().Value)</p>
-            <p>Tabs of this browser: @State.CircuitCount; the last refresh reached @_reached circuits.</p>
-            <button @onclick="IncrementAsync">+1</button>
+            <p>Count: @Counter.Value.Value</p>
+            <p>Tabs of this browser: @Presence.CircuitCount; the last refresh reached @_reached circuits.</p>
+            <button @onclick="() => Counter.MutateAsync(c => c.Value++)">+1</button>
             <button @onclick="RefreshEveryoneAsync">Refresh everyone</button>
 
             @code {
                 private int _reached;
 
-                [CascadingParameter]
-                public SessionGroupState State { get; set; } = default!;
-
-                // Every tab of this browser re-renders with the new value.
-                private Task IncrementAsync() => State.UpdateAsync<SharedCounter>(c => c.Value++).AsTask();
-
                 private async Task RefreshEveryoneAsync() => _reached = await Broadcaster.BroadcastToAllAsync();
             }
             """);
-    }
-
-    /// <summary>The built app, run as <c>dotnet ConsumerApp.dll</c> on a port Kestrel picks; killed with its tree on dispose.</summary>
-    private sealed partial class AppProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private AppProcess(Process process) => _process = process;
-
-        public string Address { get; private set; } = string.Empty;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static async Task<AppProcess> StartAsync(string directory, string assembly, string redis, TimeSpan timeout)
-        {
-            var start = DotNet.StartInfo(directory, [assembly]);
-            start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["LiveState__Redis"] = redis;
-            var app = new AppProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
-            app._process.OutputDataReceived += (_, e) => app.OnLine(e.Data);
-            app._process.ErrorDataReceived += (_, e) => app.OnLine(e.Data);
-            app._process.Exited += (_, _) => app._listening.TrySetException(new InvalidOperationException($"The app exited with {app._process.ExitCode} before listening. Output:\n{app.Output}"));
-            app._process.Start();
-            app._process.BeginOutputReadLine();
-            app._process.BeginErrorReadLine();
-            try
-            {
-                app.Address = await app._listening.Task.WaitAsync(timeout);
-            }
-            catch (TimeoutException)
-            {
-                app.Dispose();
-                throw new TimeoutException($"The app did not listen within {timeout.TotalSeconds:0} s. Output:\n{app.Output}");
-            }
-            catch
-            {
-                app.Dispose();
-                throw;
-            }
-
-            return app;
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-
-            if (Listening().Match(line) is { Success: true } match)
-            {
-                _listening.TrySetResult(match.Groups[1].Value);
-            }
-        }
-
-        [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-        private static partial Regex Listening();
-
-        public void Dispose()
-        {
-            DotNet.Kill(_process);
-            _process.Dispose();
-        }
     }
 }

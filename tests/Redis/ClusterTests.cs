@@ -26,7 +26,7 @@ public sealed class ClusterTests(RedisFixture redis)
                 {
                     for (var i = 0; i < 1_000; i++)
                     {
-                        await node.States.UpdateAsync<Counter>(group, c => c.Value++);
+                        await node.States.MutateAsync<Counter>(group, c => c.Value++);
                     }
                 }));
             }
@@ -116,10 +116,10 @@ public sealed class ClusterTests(RedisFixture redis)
         cluster.Last.Open(new LiveIdentity(group));
         await cluster.WaitForPresenceAsync(3);
 
-        var state = new SessionGroupState(cluster.First.Services.GetRequiredService<SessionGroupStateService>(), cluster.First.Presence, here.Entry);
+        var presence = new LiveState.Blazor.Components.LivePresenceHandle(null!, cluster.First.Presence, group);
 
-        Assert.Equal(3, state.CircuitCount);
-        Assert.Equal(3, state.Circuits.Count);
+        Assert.Equal(3, presence.CircuitCount);
+        Assert.Equal(3, presence.Circuits.Count);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class ClusterTests(RedisFixture redis)
         var blueCircuit = blue.First.Open(new LiveIdentity(Group));
         await green.WaitForPresenceAsync(1);
 
-        await blue.First.States.UpdateAsync<Counter>(Group, c => c.Value = 42);
+        await blue.First.States.MutateAsync<Counter>(Group, c => c.Value = 42);
         await blue.First.Broadcaster.BroadcastToAllAsync();
         await blue.First.Broadcaster.BroadcastToGroupAsync(Group);
 
@@ -180,7 +180,7 @@ public sealed class ClusterTests(RedisFixture redis)
         await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 1);
         var node = cluster.First;
         var group = NewGroup();
-        await node.States.UpdateAsync<Counter>(group, c => c.Value = 5);
+        await node.States.MutateAsync<Counter>(group, c => c.Value = 5);
         var first = node.Open(new LiveIdentity(group));
         var second = node.Open(new LiveIdentity(group));
 
@@ -204,7 +204,7 @@ public sealed class ClusterTests(RedisFixture redis)
             return await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Server.EndPoint, log);
         });
 
-        await node.States.UpdateAsync<Counter>("g", c => c.Value = 3);
+        await node.States.MutateAsync<Counter>("g", c => c.Value = 3);
 
         Assert.Equal(3, (await node.States.GetAsync<Counter>("g")).Value);
         Assert.Equal(1, made);
@@ -222,7 +222,7 @@ public sealed class ClusterTests(RedisFixture redis)
         // Pages of other groups reading these (a shared board, an admin view): cached, though no circuit of theirs is here.
         foreach (var group in groups)
         {
-            await node.States.UpdateAsync<Counter>(group, c => c.Value = 9);
+            await node.States.MutateAsync<Counter>(group, c => c.Value = 9);
             await Wait.UntilAsync(() => node.States.Get<Counter>(group).Value == 9, "the render cache loaded the group");
         }
 

@@ -68,12 +68,12 @@ public sealed class KeyPrefixTests(RedisFixture redis)
         string[] otherGroups = ["user:alice", "g1", "group:g2"];
         foreach (var group in shopGroups)
         {
-            await one.First.States.UpdateAsync<Counter>(group, c => c.Value = 1);
+            await one.First.States.MutateAsync<Counter>(group, c => c.Value = 1);
         }
 
         foreach (var group in otherGroups)
         {
-            await other.First.States.UpdateAsync<Counter>(group, c => c.Value = 2);
+            await other.First.States.MutateAsync<Counter>(group, c => c.Value = 2);
         }
 
         var otherCookie = other.First.Services.GetRequiredService<BrowserIdCookie>().Seal(BrowserIdCookie.NewId());

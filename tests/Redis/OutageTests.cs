@@ -46,7 +46,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         const string Listening = "listening";
 
         // A group rendered on server 1 (its state in the render cache), and a circuit on server 2 that broadcasts must reach.
-        await one.States.UpdateAsync<Counter>(Cached, c => c.Value = 7);
+        await one.States.MutateAsync<Counter>(Cached, c => c.Value = 7);
         one.Open(new LiveIdentity(Cached));
         await Wait.UntilAsync(() => one.States.Get<Counter>(Cached).Value == 7, "server 1 rendered the cached group");
         var cookies = one.Services.GetRequiredService<BrowserIdCookie>();
@@ -64,7 +64,7 @@ public sealed class OutageTests(ITestOutputHelper output)
             {
                 try
                 {
-                    await node.States.UpdateAsync<Counter>(Counted, c => c.Value++);
+                    await node.States.MutateAsync<Counter>(Counted, c => c.Value++);
                     Interlocked.Increment(ref acknowledged);
                 }
                 catch (LiveStateUnavailableException)
@@ -83,7 +83,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         // While Redis is away: updates fail fast with the documented exception, pages keep rendering, broadcasts are logged.
         await Wait.UntilAsync(() => Volatile.Read(ref refused) >= 4, "updates are refused");
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await one.States.UpdateAsync<Counter>("elsewhere", c => c.Value++).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await one.States.MutateAsync<Counter>("elsewhere", c => c.Value++).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "a refused update does not hang");
         Assert.Equal(7, one.States.Get<Counter>(Cached).Value);
         Assert.Equal(0, one.States.Get<Counter>("never-read").Value);
@@ -147,7 +147,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         var earlyCircuit = early.Open(new LiveIdentity("lobby"));
 
         Assert.Equal(0, early.States.Get<Counter>("lobby").Value);
-        await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await early.States.UpdateAsync<Counter>("lobby", c => c.Value++).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await early.States.MutateAsync<Counter>("lobby", c => c.Value++).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(1, await early.Broadcaster.BroadcastToGroupAsync("lobby"));
         Assert.Equal(1, earlyCircuit.Renders);
         Assert.True(early.Logs.Has(NotConnectedYet), "starting without Redis is logged");
@@ -161,7 +161,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         {
             try
             {
-                await early.States.UpdateAsync<Counter>("lobby", c => c.Value = 1);
+                await early.States.MutateAsync<Counter>("lobby", c => c.Value = 1);
                 return true;
             }
             catch (LiveStateUnavailableException)
@@ -176,7 +176,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         await Wait.UntilAsync(() => early.Presence.CountGroup("lobby") == 2 && late.Presence.CountGroup("lobby") == 2, "both servers see both circuits");
 
         var earlyRenders = earlyCircuit.Renders;
-        await late.States.UpdateAsync<Counter>("lobby", c => c.Value++);
+        await late.States.MutateAsync<Counter>("lobby", c => c.Value++);
         await Wait.UntilAsync(() => earlyCircuit.Renders > earlyRenders && early.States.Get<Counter>("lobby").Value == 2, "server 1 shows server 2's update");
 
         var lateRenders = lateCircuit.Renders;

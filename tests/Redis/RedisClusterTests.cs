@@ -23,7 +23,7 @@ public sealed class RedisClusterTests(RedisClusterFixture redis)
         var groups = Enumerable.Range(0, 40).Select(_ => NewGroup()).ToArray();
         for (var i = 0; i < groups.Length; i++)
         {
-            await cluster.NodeFor(i).States.UpdateAsync<Counter>(groups[i], c => c.Value = 1);
+            await cluster.NodeFor(i).States.MutateAsync<Counter>(groups[i], c => c.Value = 1);
         }
 
         var listed = new List<string>();
@@ -65,7 +65,7 @@ public sealed class RedisClusterTests(RedisClusterFixture redis)
         var other = cluster.Last.Open(new LiveIdentity(group, "ada"));
         await cluster.WaitForPresenceAsync(2);
 
-        await cluster.First.States.UpdateAsync<Counter>(group, c => c.Value = 5);
+        await cluster.First.States.MutateAsync<Counter>(group, c => c.Value = 5);
         await Wait.UntilAsync(() => other.Renders > 0, "the other server's circuit re-rendered");
         Assert.Equal(5, (await cluster.Last.States.GetAsync<Counter>(group)).Value);
 
@@ -123,7 +123,7 @@ public sealed class RedisClusterFaultTests
         var groups = Enumerable.Range(0, 30).Select(i => $"group-{i}").ToArray();
         foreach (var group in groups)
         {
-            await node.States.UpdateAsync<Counter>(group, c => c.Value = 1);
+            await node.States.MutateAsync<Counter>(group, c => c.Value = 1);
         }
 
         redis.Nodes[^1].Kill();

@@ -42,7 +42,7 @@ public sealed class RedisCostTests(RedisFixture redis, ITestOutputHelper output)
         }
     }
 
-    private static ValueTask UpdateOnce(LiveNode node, string group) => Discard(node.States.UpdateAsync<Counter>(group, c => c.Value++));
+    private static ValueTask UpdateOnce(LiveNode node, string group) => Discard(new ValueTask<Counter>(node.States.MutateAsync<Counter>(group, c => c.Value++)));
 
     private static ValueTask ReadOnce(LiveNode node, string group) => Discard(node.States.GetAsync<Counter>(group));
 
@@ -56,7 +56,7 @@ public sealed class RedisCostTests(RedisFixture redis, ITestOutputHelper output)
         {
             // A circuit of the group renders here, so its state is in the render cache (on Redis, kept current).
             circuit = node.Open(new LiveIdentity(group));
-            await node.States.UpdateAsync<Counter>(group, c => c.Value = 1);
+            await node.States.MutateAsync<Counter>(group, c => c.Value = 1);
             await Wait.UntilAsync(() => node.States.Get<Counter>(group).Value == 1, "the render cache holds the group");
         }
 
@@ -112,7 +112,7 @@ public sealed class RedisCostTests(RedisFixture redis, ITestOutputHelper output)
             {
                 for (var i = 0; i < ConcurrentUpdates / ConcurrentWriters; i++)
                 {
-                    await node.States.UpdateAsync<Counter>(group, c => c.Value++);
+                    await node.States.MutateAsync<Counter>(group, c => c.Value++);
                 }
             });
         }

@@ -19,7 +19,7 @@ public sealed class RollingDeployTests(RedisFixture redis)
         // The newer version of the app wrote a property this version's type does not have.
         await admin.Database.HashSetAsync(key, [new("v:test.profile", 1), new("d:test.profile", """{"name":"ada","Nickname":"countess"}""")]);
 
-        var updated = await cluster.First.States.UpdateAsync<Profile>("g", p => p.Name = "ada lovelace");
+        var updated = await cluster.First.States.MutateAsync<Profile>("g", p => p.Name = "ada lovelace");
 
         Assert.Equal("ada lovelace", updated.Name);
         var json = (string)(await admin.Database.HashGetAsync(key, "d:test.profile"))!;

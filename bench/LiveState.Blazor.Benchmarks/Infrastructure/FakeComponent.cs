@@ -17,6 +17,9 @@ internal sealed class FakeComponent
     /// <summary>As <c>ComponentBase.InvokeAsync</c>: runs inline on an idle dispatcher, queues on a busy one.</summary>
     public Task InvokeAsync(Action work) => _dispatcher.InvokeAsync(work);
 
+    /// <summary>As <c>ComponentBase.InvokeAsync(Func&lt;Task&gt;)</c>.</summary>
+    public Task InvokeAsync(Func<Task> work) => _dispatcher.InvokeAsync(work);
+
     /// <summary>Stands in for <c>ComponentBase.StateHasChanged</c>; runs on the dispatcher.</summary>
     public void StateHasChanged() => _renders++;
 }

@@ -45,7 +45,7 @@ internal sealed class World : IDisposable
             GroupIds[i] = identity.GroupId;
 
             var live = new FakeComponent();
-            Registry.Register(CircuitId(random), identity).AddTarget(new LiveComponent(live));
+            Registry.Register(CircuitId(random), identity).AddTarget(new LiveTarget(live));
             LiveComponents.Add(live);
 
             var single = new FakeComponent();

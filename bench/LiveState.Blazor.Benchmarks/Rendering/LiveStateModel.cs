@@ -1,3 +1,4 @@
+#pragma warning disable CS0618 // CascadeModel measures the 0.1 wrapper; on this tree it is a pass-through (measure 'before' at d8dcec8)
 using LiveState.Blazor.Circuits;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
@@ -105,7 +106,7 @@ internal sealed class CascadeModel : ILiveStateModel
     public ValueTask<int> BroadcastToAllAsync() => _broadcaster.BroadcastToAllAsync();
 
     public Task UpdateAsync(string groupId) =>
-        _state.UpdateAsync<RenderSlot>(groupId, static s => s with { Value = s.Value + 1 }).AsTask();
+        _state.ReplaceAsync<RenderSlot>(groupId, static s => s with { Value = s.Value + 1 });
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 

@@ -22,7 +22,7 @@ public sealed class Announcer(ISessionGroupStateService groups, ILiveBroadcaster
         var announcement = new Announcement(Guid.NewGuid(), trimmed.Length > MaxLength ? trimmed[..MaxLength] : trimmed, audience, from, time.GetUtcNow());
 
         // State first: a recipient that renders for any reason from now on sees it, including after a reload.
-        await groups.UpdateAsync<AnnouncementBoard>(AnnouncementBoard.GroupId, board => board.Post(announcement), cancellationToken);
+        await groups.ReplaceAsync<AnnouncementBoard>(AnnouncementBoard.GroupId, board => board.Post(announcement), cancellationToken);
 
         return audience.Kind switch
         {

@@ -18,6 +18,9 @@ internal enum MessageKind
     /// <summary>Re-render the circuits whose ids are in <c>Targets</c> (a filtered broadcast, or one circuit).</summary>
     Circuits = 4,
 
+    /// <summary>Slot <c>Targets[1]</c> of group <c>Targets[0]</c> changed (no <c>Targets[1]</c>: every slot, as after a delete): refresh it, re-render its readers.</summary>
+    Slot = 5,
+
     /// <summary>The sender's circuits changed: <c>Changes</c>, numbered <c>Sequence</c>.</summary>
     Presence = 10,
 

@@ -23,6 +23,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
     private readonly RedisNames _names;
     private readonly ServerIdentity _self;
     private readonly Broadcaster _local;
+    private readonly LocalChangeNotifier _notifier;
     private readonly CircuitRegistry _localRegistry;
     private readonly RemotePresence _presence;
     private readonly SlotCacheSync _cache;
@@ -38,6 +39,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         RedisNames names,
         ServerIdentity self,
         Broadcaster local,
+        LocalChangeNotifier notifier,
         CircuitRegistry localRegistry,
         RemotePresence presence,
         SlotCacheSync cache,
@@ -51,6 +53,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         _names = names;
         _self = self;
         _local = local;
+        _notifier = notifier;
         _localRegistry = localRegistry;
         _presence = presence;
         _cache = cache;
@@ -135,6 +138,10 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         {
             switch (message.Kind)
             {
+                case MessageKind.Slot when message.Targets is [var groupId, ..] targets:
+                    await _cache.RefreshAsync(groupId).ConfigureAwait(false);
+                    Deliver(_notifier.SlotChangedAsync(groupId, targets.Length > 1 ? targets[1] : null));
+                    break;
                 case MessageKind.Group when message.Targets is [var groupId, ..]:
                     await _cache.RefreshAsync(groupId).ConfigureAwait(false);
                     Deliver(_local.BroadcastToGroupAsync(groupId, message.Except));
@@ -181,7 +188,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         _handler.Succeeded();
     }
 
-    /// <summary>Re-renders local circuits of groups whose cluster presence changed without the other server saying so.</summary>
+    /// <summary>Re-renders the local presence readers of groups whose cluster presence changed (coalesced per group).</summary>
     internal void RenderPresenceChange(IEnumerable<string> groups)
     {
         if (!_options.CurrentValue.BroadcastPresenceChanges)
@@ -191,11 +198,13 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
 
         foreach (var groupId in groups)
         {
-            Deliver(_local.BroadcastToGroupAsync(groupId));
+            Deliver(_notifier.PresenceChangedAsync(groupId));
         }
     }
 
-    private void Deliver(ValueTask<int> delivery)
+    private void Deliver(ValueTask<int> delivery) => Deliver(delivery.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(delivery.AsTask()));
+
+    private void Deliver(ValueTask delivery)
     {
         if (delivery.IsCompleted)
         {
@@ -206,7 +215,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         _ = ObserveAsync(delivery);
     }
 
-    private void ObserveNow(ValueTask<int> delivery)
+    private void ObserveNow(ValueTask delivery)
     {
         try
         {
@@ -218,7 +227,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         }
     }
 
-    private async Task ObserveAsync(ValueTask<int> delivery)
+    private async Task ObserveAsync(ValueTask delivery)
     {
         try
         {

@@ -73,8 +73,8 @@ internal sealed class RemotePresence
     public IEnumerable<LiveCircuitInfo> All => _byCircuit.Values;
 
     /// <summary>
-    /// Applies a presence message of another server. Returns the groups whose presence changed without a broadcast
-    /// from that server to say so (it left, or a resync found changes), or null.
+    /// Applies a presence message of another server. Returns the groups whose presence changed (their presence readers
+    /// here re-render), or null.
     /// </summary>
     public async Task<HashSet<string>?> ApplyAsync(BackplaneMessage message, CancellationToken cancellationToken = default)
     {
@@ -88,9 +88,10 @@ internal sealed class RemotePresence
                 case MessageKind.Presence when known is not null && message.Sequence == known.Sequence + 1 && AllReadable(message):
                     known.Sequence = message.Sequence;
                     known.LastSeen = Now;
+                    affected = new HashSet<string>(StringComparer.Ordinal);
                     foreach (var entry in message.Changes ?? [])
                     {
-                        Apply(known, entry, affected: null);
+                        Apply(known, entry, affected);
                     }
 
                     break;
@@ -106,9 +107,9 @@ internal sealed class RemotePresence
                     break;
                 case MessageKind.Presence or MessageKind.Heartbeat or MessageKind.Snapshot:
                     // New server, a snapshot, a gap in its numbering (a message was missed), or a change this server
-                    // cannot read (another version wrote it): read its hash, where unreadable entries are skipped.
-                    // A server heard of for the first time needs no re-render here: its own broadcasts announce its circuits.
-                    await ResyncServerAsync(message.Server, known is null ? null : affected = new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+                    // cannot read (another version wrote it): read its hash, where unreadable entries are skipped. The
+                    // groups whose presence changed re-render their presence readers here (a new server's circuits too).
+                    await ResyncServerAsync(message.Server, affected = new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

@@ -13,8 +13,10 @@ public sealed class LiveBroadcast
         string? circuitId,
         string? exceptCircuitId,
         int reachedCount,
-        IReadOnlyList<LiveTestCircuit> rerendered)
+        IReadOnlyList<LiveTestCircuit> rerendered,
+        string? slotKey = null)
     {
+        SlotKey = slotKey;
         Kind = kind;
         GroupId = groupId;
         UserIds = userIds;
@@ -27,8 +29,11 @@ public sealed class LiveBroadcast
     /// <summary>The kind of target.</summary>
     public LiveBroadcastKind Kind { get; }
 
-    /// <summary>The target group of a <see cref="LiveBroadcastKind.Group"/> broadcast; otherwise null.</summary>
+    /// <summary>The group of a <see cref="LiveBroadcastKind.Group"/> broadcast, or the group whose slot or presence changed; otherwise null.</summary>
     public string? GroupId { get; }
+
+    /// <summary>For <see cref="LiveBroadcastKind.SlotChanged"/>: the slot's key (its type's full name, or its <see cref="SessionGroupSlotAttribute"/> name); null when every slot changed (a delete).</summary>
+    public string? SlotKey { get; }
 
     /// <summary>The target users of a <see cref="LiveBroadcastKind.Users"/> broadcast, as given; otherwise empty.</summary>
     public IReadOnlyList<string> UserIds { get; }
@@ -39,7 +44,7 @@ public sealed class LiveBroadcast
     /// <summary>The circuit the sender left out (usually its own), or null.</summary>
     public string? ExceptCircuitId { get; }
 
-    /// <summary>How many circuits the library's broadcaster reported reaching.</summary>
+    /// <summary>How many circuits the library's broadcaster reported reaching; for a slot or presence change, how many simulated circuits re-rendered.</summary>
     public int ReachedCount { get; }
 
     /// <summary>
@@ -72,6 +77,8 @@ public sealed class LiveBroadcast
         var target = Kind switch
         {
             LiveBroadcastKind.Group => $"group {GroupId}",
+            LiveBroadcastKind.SlotChanged => $"slot {SlotKey ?? "*"} of {GroupId}",
+            LiveBroadcastKind.PresenceChanged => $"presence of {GroupId}",
             LiveBroadcastKind.Users => $"users {string.Join(", ", UserIds)}",
             LiveBroadcastKind.Circuit => $"circuit {CircuitId}",
             LiveBroadcastKind.Filter => "filter",

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Bunit;
-using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Simulation;
 using LiveState.Blazor.Testing.Internal;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -29,11 +29,9 @@ public sealed class LiveTestCircuit : IDisposable
 {
     private readonly LiveTestHost _host;
     private readonly AsyncServiceScope _scope;
-    private readonly LiveCircuitContext _circuitContext;
-    private readonly LiveCircuitHandler _handler;
+    private readonly SimulatedCircuit _circuit;
     private readonly CircuitIdentityResolver _resolver;
     private readonly IHostEnvironmentAuthenticationStateProvider _authentication;
-    private int _rerenders;
     private int _closed;
 
     private LiveTestCircuit(LiveTestHost host, LiveIdentity? identity, ClaimsPrincipal user)
@@ -52,19 +50,15 @@ public sealed class LiveTestCircuit : IDisposable
         var services = new CircuitServices(scoped, authentication.Item2);
 
         _resolver = new CircuitIdentityResolver(scoped.GetRequiredService<ILiveIdentityResolver>()) { Pinned = identity };
-        _circuitContext = scoped.GetRequiredService<LiveCircuitContext>();
-        _handler = new LiveCircuitHandler(
-            _circuitContext,
-            scoped.GetRequiredService<CircuitRegistry>(),
-            _resolver,
-            scoped.GetRequiredService<ILiveBroadcaster>(),
-            services,
-            scoped.GetRequiredService<IOptionsMonitor<LiveStateOptions>>(),
-            scoped.GetService<ILogger<LiveCircuitHandler>>() ?? NullLogger<LiveCircuitHandler>.Instance);
+        _circuit = SimulatedCircuit.Create(services, _resolver);
 
         Context = new BunitContext();
         Context.Services.AddSingleton<AuthenticationStateProvider>(authentication.Item2);
         Context.Services.AddFallbackServiceProvider(services);
+
+        // The circuit's SessionGroupState, cascaded from DI as AddLiveState() does in an app (bUnit asks its own
+        // container for cascading value sources, never the fallback).
+        Context.Services.AddCascadingValue<SessionGroupState>(_ => _circuit.Cascade);
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -72,7 +66,7 @@ public sealed class LiveTestCircuit : IDisposable
     public string Id { get; }
 
     /// <summary>The circuit's identity now (it follows <see cref="MoveTo"/> and <see cref="ChangeUser"/>).</summary>
-    public LiveIdentity Identity => _circuitContext.Circuit!.Info.Identity;
+    public LiveIdentity Identity => (_circuit.Info ?? throw new ObjectDisposedException(nameof(LiveTestCircuit))).Identity;
 
     /// <summary>Whether the circuit is open (not yet closed).</summary>
     public bool IsOpen => Volatile.Read(ref _closed) == 0;
@@ -87,18 +81,18 @@ public sealed class LiveTestCircuit : IDisposable
     public BunitContext Context { get; }
 
     /// <summary>The <see cref="SessionGroupState"/> the circuit's components receive as a cascading parameter.</summary>
-    public SessionGroupState State => _circuitContext.State!;
+    public SessionGroupState State => _circuit.State;
 
     /// <summary>
-    /// How often a broadcast has re-rendered the components this circuit rendered (once per rendered component per
-    /// broadcast that reached the circuit). The first render does not count.
+    /// How often LiveState re-rendered something in this circuit: a broadcast that reached it, or a change of a slot or
+    /// presence that one of its components reads. Renders that coalesce count once; first renders do not count.
     /// </summary>
-    public int RerenderCount => Volatile.Read(ref _rerenders);
+    public int RerenderCount => _circuit.RenderCount;
 
     /// <summary>
-    /// Renders <typeparamref name="TComponent"/> in this circuit inside LiveState's real
-    /// <see cref="CascadingSessionGroupState"/>, as <c>Routes.razor</c> would, so it receives the circuit's
-    /// <see cref="SessionGroupState"/> and re-renders when a broadcast reaches the circuit.
+    /// Renders <typeparamref name="TComponent"/> in this circuit, as Blazor would: it receives the circuit's
+    /// <see cref="SessionGroupState"/> as a cascading parameter and its <see cref="ILiveState{T}"/> and
+    /// <see cref="ILivePresence"/>, and re-renders when what it reads changes or a broadcast reaches the circuit.
     /// </summary>
     /// <typeparam name="TComponent">The component under test.</typeparam>
     /// <param name="parameterBuilder">Sets the component's parameters, as in bUnit's <c>Render</c>.</param>
@@ -108,24 +102,21 @@ public sealed class LiveTestCircuit : IDisposable
         where TComponent : IComponent
     {
         ObjectDisposedException.ThrowIf(!IsOpen, this);
-        var root = Context.Render<CascadingSessionGroupState>(cascade => cascade.AddChildContent<LiveRenderCounter>(counter => counter
-            .Add(c => c.Circuit, this)
-            .AddChildContent<TComponent>(parameterBuilder ?? (_ => { }))));
-        return root.FindComponent<TComponent>();
+        return Context.Render(parameterBuilder ?? (_ => { }));
     }
 
     /// <summary>The circuit's connection drops (the registry marks it disconnected and its group's presence re-renders); it may come back with <see cref="Reconnect"/>.</summary>
     public void Disconnect()
     {
         ObjectDisposedException.ThrowIf(!IsOpen, this);
-        Sync.Run(() => _handler.ConnectionChangedAsync(Id, connected: false), $"Disconnecting circuit {Id}");
+        Sync.Run(() => _circuit.SetConnectedAsync(connected: false), $"Disconnecting circuit {Id}");
     }
 
     /// <summary>The circuit's connection comes back after <see cref="Disconnect"/>.</summary>
     public void Reconnect()
     {
         ObjectDisposedException.ThrowIf(!IsOpen, this);
-        Sync.Run(() => _handler.ConnectionChangedAsync(Id, connected: true), $"Reconnecting circuit {Id}");
+        Sync.Run(() => _circuit.SetConnectedAsync(connected: true), $"Reconnecting circuit {Id}");
     }
 
     /// <summary>
@@ -172,8 +163,8 @@ public sealed class LiveTestCircuit : IDisposable
             Sync.Run(
                 async () =>
                 {
-                    await _handler.ConnectionChangedAsync(Id, connected: false).ConfigureAwait(false);
-                    await _handler.CloseAsync(Id).ConfigureAwait(false);
+                    await _circuit.SetConnectedAsync(connected: false).ConfigureAwait(false);
+                    await _circuit.CloseAsync().ConfigureAwait(false);
                 },
                 $"Closing circuit {Id}");
         }
@@ -195,7 +186,7 @@ public sealed class LiveTestCircuit : IDisposable
         host.Add(circuit);
         try
         {
-            Sync.Run(() => circuit._handler.OpenAsync(circuit.Id, CancellationToken.None), $"Opening circuit {circuit.Id}");
+            Sync.Run(() => circuit._circuit.OpenAsync(circuit.Id, CancellationToken.None), $"Opening circuit {circuit.Id}");
         }
         catch
         {
@@ -205,8 +196,6 @@ public sealed class LiveTestCircuit : IDisposable
 
         return circuit;
     }
-
-    internal void NoteRerender() => Interlocked.Increment(ref _rerenders);
 
     /// <summary>Drops the circuit without telling the app: the test context is going away.</summary>
     internal void Abandon()
@@ -225,7 +214,7 @@ public sealed class LiveTestCircuit : IDisposable
             () =>
             {
                 _authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(user)));
-                return _handler.LastMove;
+                return _circuit.WhenMoved;
             },
             $"Moving circuit {Id}");
     }

@@ -52,6 +52,21 @@ internal sealed class LiveTestHost(IServiceProvider services) : IDisposable, IAs
         return counts;
     }
 
+    /// <summary>The open circuits that re-rendered since <paramref name="before"/> was taken, in the order they were opened.</summary>
+    public List<LiveTestCircuit> RerenderedSince(Dictionary<LiveTestCircuit, int> before)
+    {
+        var rerendered = new List<LiveTestCircuit>();
+        foreach (var (circuit, count) in RenderCounts())
+        {
+            if (count > before.GetValueOrDefault(circuit))
+            {
+                rerendered.Add(circuit);
+            }
+        }
+
+        return rerendered;
+    }
+
     // The test context is going away: drop the circuits as a stopping server would, without telling the app.
     public void Dispose()
     {

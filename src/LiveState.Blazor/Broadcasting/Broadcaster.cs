@@ -140,6 +140,22 @@ internal sealed class Broadcaster : ILiveBroadcaster
         return batch.DeliverAsync(this, cancellationToken);
     }
 
+    /// <summary>
+    /// Re-renders, in this server's circuits, what reads a slot or the presence of <paramref name="change"/>'s group:
+    /// the targets of the group's circuits (members) and of the circuits watching it by id. Circuits with nothing that
+    /// reads it are not touched. Returns how many circuits it reached.
+    /// </summary>
+    public ValueTask<int> NotifyAsync(LiveChange change, string? exceptCircuitId = null, CancellationToken cancellationToken = default)
+    {
+        var groupId = change.GroupId ?? throw new ArgumentException("A slot or presence change names its group.", nameof(change));
+        var members = _registry.CircuitsOfGroup(groupId);
+        var watchers = _registry.CircuitsWatching(groupId);
+        var batch = new DeliveryBatch(default, change, exceptCircuitId, members.Length + watchers.Length);
+        batch.ClaimAll(members);
+        batch.ClaimAll(watchers);
+        return batch.DeliverAsync(this, cancellationToken);
+    }
+
     private static bool SeenBefore(IReadOnlyList<string> list, int index)
     {
         var userId = list[index];
@@ -161,6 +177,7 @@ internal sealed class Broadcaster : ILiveBroadcaster
     private struct DeliveryBatch
     {
         private readonly BroadcastTelemetry _telemetry;
+        private readonly LiveChange _change;
         private readonly string? _except;
         private readonly int _capacity;
         private LiveCircuit[]? _claimed;
@@ -168,8 +185,14 @@ internal sealed class Broadcaster : ILiveBroadcaster
         private int _coalesced;
 
         public DeliveryBatch(BroadcastTelemetry telemetry, string? exceptCircuitId, int capacity)
+            : this(telemetry, LiveChange.Broadcast, exceptCircuitId, capacity)
+        {
+        }
+
+        public DeliveryBatch(BroadcastTelemetry telemetry, LiveChange change, string? exceptCircuitId, int capacity)
         {
             _telemetry = telemetry;
+            _change = change;
             _except = exceptCircuitId;
             _capacity = Math.Max(1, capacity);
         }
@@ -189,12 +212,12 @@ internal sealed class Broadcaster : ILiveBroadcaster
                 return;
             }
 
-            if (circuit.Targets.Length == 0)
+            if (!circuit.Wants(_change))
             {
                 return;
             }
 
-            if (!circuit.TryClaimRender())
+            if (!circuit.TryClaim(_change))
             {
                 // A render is queued and has not started: it will show this change too.
                 _coalesced++;
@@ -396,13 +419,13 @@ internal sealed class Broadcaster : ILiveBroadcaster
                 var circuit = circuits[index];
                 if (!_claimed)
                 {
-                    if (circuit.Removed || circuit.Targets.Length == 0 || (_except is not null && string.Equals(circuit.Id, _except, StringComparison.Ordinal)))
+                    if (circuit.Removed || !circuit.HasTargets || (_except is not null && string.Equals(circuit.Id, _except, StringComparison.Ordinal)))
                     {
                         finished++;
                         continue;
                     }
 
-                    if (!circuit.TryClaimRender())
+                    if (!circuit.TryClaim(LiveChange.Broadcast))
                     {
                         // A render is queued and has not started: it will show this change too.
                         reached++;
@@ -462,19 +485,7 @@ internal sealed class Broadcaster : ILiveBroadcaster
         {
             try
             {
-                var targets = circuit.Targets;
-                if (targets.Length == 1)
-                {
-                    return targets[0].RenderAsync(circuit);
-                }
-
-                var renders = new Task[targets.Length];
-                for (var i = 0; i < targets.Length; i++)
-                {
-                    renders[i] = targets[i].RenderAsync(circuit);
-                }
-
-                return Task.WhenAll(renders);
+                return circuit.RenderAsync();
             }
             catch (Exception ex)
             {

@@ -8,8 +8,9 @@ namespace LiveState.Blazor;
 /// <remarks>
 /// A circuit is reached when its render was dispatched and completed within
 /// <see cref="LiveStateOptions.DeliveryTimeout"/>, or when a render it already had queued absorbs this one
-/// (bursts coalesce into one render). Circuits without a <see cref="CascadingSessionGroupState"/> have nothing
-/// to re-render and are not counted.
+/// (bursts coalesce into one render). A broadcast re-renders every LiveState-aware component of a circuit it reaches
+/// (every <see cref="LiveComponent"/>, and the components that take the cascaded <see cref="SessionGroupState"/> once
+/// the circuit used it); circuits with none have nothing to re-render and are not counted.
 /// <para>
 /// The calling thread renders the first circuits itself when their dispatchers are idle (cheaper than a thread
 /// hand-off); the rest, and any circuit still waiting while one render holds the caller's thread, go to the thread

@@ -5,16 +5,18 @@ using Microsoft.Extensions.Logging;
 namespace LiveState.Blazor.Circuits;
 
 /// <summary>
-/// The circuits of this server, indexed by circuit id, group id and user id. Group and user buckets are
-/// copy-on-write arrays, so lookups allocate nothing and cost in proportion to the matches. A list in
-/// registration order serves broadcasts to every circuit: a plain array walk, in the order the circuits (and so,
-/// mostly, their components) were allocated.
+/// The circuits of this server, indexed by circuit id, group id and user id, and by the groups their components
+/// watch without being members (a page showing another group's state). Group and user buckets are copy-on-write
+/// arrays, so lookups allocate nothing and cost in proportion to the matches. A list in registration order serves
+/// broadcasts to every circuit: a plain array walk, in the order the circuits (and so, mostly, their components)
+/// were allocated.
 /// </summary>
 internal sealed class CircuitRegistry : ILiveCircuitRegistry
 {
     private readonly ConcurrentDictionary<string, LiveCircuit> _byCircuit = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Bucket> _byGroup = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Bucket> _byUser = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Bucket> _byWatchedGroup = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _orderGate = new();
@@ -31,17 +33,28 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
     public event EventHandler<LiveCircuitChangedEventArgs>? Changed;
 
+    /// <summary>Raised when a circuit starts or stops watching a group by id (its components read the group without being a member).</summary>
+    internal event Action<string>? WatchedGroupChanged;
+
     public int Count => Volatile.Read(ref _count);
 
     internal int GroupBucketCount => _byGroup.Count;
 
     internal int UserBucketCount => _byUser.Count;
 
-    public LiveCircuit Register(string circuitId, LiveIdentity identity)
+    /// <summary>Registers a circuit.</summary>
+    /// <param name="circuitId">The circuit id.</param>
+    /// <param name="identity">Its identity.</param>
+    /// <param name="maxCircuitsPerGroup">Refuse the circuit when its group already has this many here (0: no limit).</param>
+    /// <exception cref="LiveStateCircuitLimitException">The group is full.</exception>
+    public LiveCircuit Register(string circuitId, LiveIdentity identity, int maxCircuitsPerGroup = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(circuitId);
         ArgumentNullException.ThrowIfNull(identity);
-        var circuit = new LiveCircuit(new LiveCircuitInfo(circuitId, identity, isConnected: true, _time.GetUtcNow()));
+        var circuit = new LiveCircuit(new LiveCircuitInfo(circuitId, identity, isConnected: true, _time.GetUtcNow()))
+        {
+            WatchChanged = OnWatchChanged,
+        };
         if (!_byCircuit.TryAdd(circuitId, circuit))
         {
             throw new InvalidOperationException($"Circuit '{circuitId}' is already registered.");
@@ -49,7 +62,15 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
         lock (circuit)
         {
-            Index(circuit, identity);
+            // The primary group first, under its bucket's lock: concurrent opens never overfill it.
+            if (!Add(_byGroup, identity.GroupId, circuit, maxCircuitsPerGroup))
+            {
+                circuit.Removed = true;
+                _byCircuit.TryRemove(new KeyValuePair<string, LiveCircuit>(circuitId, circuit));
+                throw new LiveStateCircuitLimitException(identity.GroupId, maxCircuitsPerGroup);
+            }
+
+            IndexSecondary(circuit, identity);
         }
 
         Append(circuit);
@@ -65,10 +86,23 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             return null;
         }
 
+        string[] watched;
         lock (circuit)
         {
             circuit.Removed = true;
             Unindex(circuit, circuit.Info.Identity);
+            watched = circuit.Watching();
+            foreach (var groupId in watched)
+            {
+                Remove(_byWatchedGroup, groupId, circuit);
+            }
+
+            circuit.ClearTargets();
+        }
+
+        foreach (var groupId in watched)
+        {
+            WatchedGroupChanged?.Invoke(groupId);
         }
 
         NoteRemoved();
@@ -131,6 +165,9 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
     /// <summary>The circuits of a group, without allocating. Never mutate the array.</summary>
     public LiveCircuit[] CircuitsOfGroup(string groupId) => _byGroup.TryGetValue(groupId, out var b) ? b.Items : [];
+
+    /// <summary>The circuits some of whose components watch a group they are not members of. Never mutate the array.</summary>
+    public LiveCircuit[] CircuitsWatching(string groupId) => _byWatchedGroup.TryGetValue(groupId, out var b) ? b.Items : [];
 
     /// <summary>The circuits of a user, without allocating. Never mutate the array.</summary>
     public LiveCircuit[] CircuitsOfUser(string userId) => _byUser.TryGetValue(userId, out var b) ? b.Items : [];
@@ -284,15 +321,20 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
     private void Index(LiveCircuit circuit, LiveIdentity identity)
     {
-        Add(_byGroup, identity.GroupId, circuit);
+        Add(_byGroup, identity.GroupId, circuit, max: 0);
+        IndexSecondary(circuit, identity);
+    }
+
+    private void IndexSecondary(LiveCircuit circuit, LiveIdentity identity)
+    {
         foreach (var membership in identity.Memberships)
         {
-            Add(_byGroup, membership, circuit);
+            Add(_byGroup, membership, circuit, max: 0);
         }
 
         if (identity.UserId is { } userId)
         {
-            Add(_byUser, userId, circuit);
+            Add(_byUser, userId, circuit, max: 0);
         }
     }
 
@@ -310,7 +352,8 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
     }
 
-    private static void Add(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit)
+    /// <summary>Adds a circuit to a bucket; false (nothing added) when the bucket holds <paramref name="max"/> already (0: no limit).</summary>
+    private static bool Add(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit, int max)
     {
         while (true)
         {
@@ -323,10 +366,35 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
                     continue;
                 }
 
+                if (max > 0 && bucket.Items.Length >= max)
+                {
+                    return false;
+                }
+
                 bucket.Items = [.. bucket.Items, circuit];
-                return;
+                return true;
             }
         }
+    }
+
+    // Called under the circuit's lock by LiveCircuit when its targets start or stop watching a group.
+    private void OnWatchChanged(LiveCircuit circuit, string groupId, bool watching)
+    {
+        if (circuit.Removed)
+        {
+            return;
+        }
+
+        if (watching)
+        {
+            Add(_byWatchedGroup, groupId, circuit, max: 0);
+        }
+        else
+        {
+            Remove(_byWatchedGroup, groupId, circuit);
+        }
+
+        WatchedGroupChanged?.Invoke(groupId);
     }
 
     private static void Remove(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Internal;
 using LiveState.Blazor.State;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -19,6 +20,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
     private readonly CircuitRegistry _registry;
     private readonly ILiveIdentityResolver _resolver;
     private readonly ILiveBroadcaster _broadcaster;
+    private readonly IChangeNotifier _notifier;
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly ILogger _logger;
@@ -30,6 +32,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         CircuitRegistry registry,
         ILiveIdentityResolver resolver,
         ILiveBroadcaster broadcaster,
+        IChangeNotifier notifier,
         IServiceProvider services,
         IOptionsMonitor<LiveStateOptions> options,
         ILogger<LiveCircuitHandler> logger)
@@ -38,6 +41,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         _registry = registry;
         _resolver = resolver;
         _broadcaster = broadcaster;
+        _notifier = notifier;
         _services = services;
         _options = options;
         _logger = logger;
@@ -59,7 +63,18 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         _authentication = _services.GetService<AuthenticationStateProvider>();
         var user = await CurrentUserAsync(_authentication).ConfigureAwait(false);
         var identity = await ResolveAsync(user, cancellationToken).ConfigureAwait(false);
-        var entry = _context.Attach(circuitId, identity);
+        LiveCircuit entry;
+        try
+        {
+            entry = _context.Attach(circuitId, identity, _options.CurrentValue.MaxCircuitsPerGroup);
+        }
+        catch (LiveStateCircuitLimitException ex)
+        {
+            // Blazor closes a circuit whose handler throws here: the refusal is the circuit's end, said in the log.
+            Log.CircuitRefused(_logger, circuitId, LiveIdentity.Redact(ex.GroupId), ex.Limit);
+            throw;
+        }
+
         entry.BrowserId = DefaultLiveIdentityResolver.FindBrowserId(user);
         if (_authentication is not null)
         {
@@ -69,7 +84,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         Log.CircuitOpened(_logger, circuitId, identity);
         await NotifyAsync(static (h, c, ct) => h.OnConnectedAsync(c, ct), entry.Info).ConfigureAwait(false);
         await SignedInAsync(entry).ConfigureAwait(false);
-        await PresenceChangedAsync(entry.Info.Identity, except: circuitId).ConfigureAwait(false);
+        await PresenceChangedAsync(entry.Info.Identity).ConfigureAwait(false);
     }
 
     internal async Task ConnectionChangedAsync(string circuitId, bool connected)
@@ -81,7 +96,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         }
 
         await NotifyAsync(connected ? static (h, c, ct) => h.OnReconnectedAsync(c, ct) : static (h, c, ct) => h.OnDisconnectedAsync(c, ct), info).ConfigureAwait(false);
-        await PresenceChangedAsync(info.Identity, except: circuitId).ConfigureAwait(false);
+        await PresenceChangedAsync(info.Identity).ConfigureAwait(false);
     }
 
     internal async Task CloseAsync(string circuitId)
@@ -96,7 +111,7 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         {
             Log.CircuitClosed(_logger, circuitId);
             await NotifyAsync(static (h, c, ct) => h.OnClosedAsync(c, ct), entry.Info).ConfigureAwait(false);
-            await PresenceChangedAsync(entry.Info.Identity, except: null).ConfigureAwait(false);
+            await PresenceChangedAsync(entry.Info.Identity).ConfigureAwait(false);
         }
     }
 
@@ -128,10 +143,10 @@ internal sealed class LiveCircuitHandler : CircuitHandler
             await NotifyAsync((h, c, ct) => h.OnMovedAsync(c, previous, ct), circuit.Info).ConfigureAwait(false);
             await SignedInAsync(circuit).ConfigureAwait(false);
 
-            // The circuit itself now shows another group's state; both groups' presence changed.
+            // The circuit itself now shows another group's state: everything live in it re-renders. Both groups' presence changed.
             await _broadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
-            await PresenceChangedAsync(previous, except: circuit.Id).ConfigureAwait(false);
-            await PresenceChangedAsync(identity, except: circuit.Id).ConfigureAwait(false);
+            await PresenceChangedAsync(previous).ConfigureAwait(false);
+            await PresenceChangedAsync(identity).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -230,18 +245,18 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         }
     }
 
-    /// <summary>Re-renders the circuits of every group the identity belongs to, so presence counts stay live.</summary>
-    private async ValueTask PresenceChangedAsync(LiveIdentity identity, string? except)
+    /// <summary>Re-renders the presence readers of every group the identity belongs to (coalesced per group), so counts stay live.</summary>
+    private async ValueTask PresenceChangedAsync(LiveIdentity identity)
     {
         if (!_options.CurrentValue.BroadcastPresenceChanges)
         {
             return;
         }
 
-        await _broadcaster.BroadcastToGroupAsync(identity.GroupId, except).ConfigureAwait(false);
+        await _notifier.PresenceChangedAsync(identity.GroupId).ConfigureAwait(false);
         foreach (var membership in identity.Memberships)
         {
-            await _broadcaster.BroadcastToGroupAsync(membership, except).ConfigureAwait(false);
+            await _notifier.PresenceChangedAsync(membership).ConfigureAwait(false);
         }
     }
 }

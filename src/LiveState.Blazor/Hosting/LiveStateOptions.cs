@@ -66,8 +66,29 @@ public sealed class LiveStateOptions
     /// <summary>How long a broadcast waits for one circuit's render before it logs the circuit as slow and stops counting it. Default 5 seconds.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Re-render a group's circuits when a circuit of the group opens, closes or loses its connection, so presence counts stay live. Default true.</summary>
+    /// <summary>Re-render a group's presence readers when a circuit of the group opens, closes, loses its connection or moves, so presence counts stay live. Default true.</summary>
     public bool BroadcastPresenceChanges { get; set; } = true;
+
+    /// <summary>
+    /// Presence renders of one group are coalesced over this interval: the first change of a quiet group renders at
+    /// once, the changes within the interval after it render together when it ends. This bounds the renders a browser
+    /// opening many tabs at once can cause. Default 200 milliseconds; zero renders every change at once.
+    /// </summary>
+    public TimeSpan PresenceUpdateInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The most circuits one session group (one anonymous browser, one user) may have open on one server; a circuit
+    /// beyond it is refused (Blazor closes it) with a <see cref="LiveStateCircuitLimitException"/> in the log. Memberships
+    /// (teams) are not limited. Default 100; zero means no limit.
+    /// </summary>
+    public int MaxCircuitsPerGroup { get; set; } = 100;
+
+    /// <summary>
+    /// With a scale-out backend: an update's message to the other servers carries the slot's new value when its JSON is
+    /// at most this many bytes, so that they update their copy without reading it from the store; larger slots are read
+    /// by the servers that show them. Default 16 KiB; zero never carries values.
+    /// </summary>
+    public int SlotChangePayloadLimit { get; set; } = 16 * 1024;
 
     /// <summary>Serializer options used to copy mutable state for copy-on-write updates (and by stores that serialize).</summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);

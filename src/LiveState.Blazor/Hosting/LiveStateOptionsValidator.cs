@@ -46,6 +46,21 @@ internal sealed class LiveStateOptionsValidator : IValidateOptions<LiveStateOpti
             failures.Add($"LiveStateOptions.DeliveryTimeout must be between zero and ten minutes (was {options.DeliveryTimeout}).");
         }
 
+        if (options.PresenceUpdateInterval < TimeSpan.Zero || options.PresenceUpdateInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"LiveStateOptions.PresenceUpdateInterval must be between zero and one minute (was {options.PresenceUpdateInterval}).");
+        }
+
+        if (options.SlotChangePayloadLimit < 0)
+        {
+            failures.Add($"LiveStateOptions.SlotChangePayloadLimit must be zero or positive (was {options.SlotChangePayloadLimit}).");
+        }
+
+        if (options.MaxCircuitsPerGroup < 0)
+        {
+            failures.Add($"LiveStateOptions.MaxCircuitsPerGroup must be zero (no limit) or positive (was {options.MaxCircuitsPerGroup}).");
+        }
+
         if (options.JsonSerializerOptions is null)
         {
             failures.Add("LiveStateOptions.JsonSerializerOptions must not be null.");

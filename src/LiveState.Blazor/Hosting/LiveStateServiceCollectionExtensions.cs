@@ -1,6 +1,8 @@
 using LiveState.Blazor;
+using LiveState.Blazor.Backends;
 using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Components;
 using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.Identity;
 using LiveState.Blazor.Sessions;
@@ -11,6 +13,7 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -19,8 +22,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LiveStateServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds LiveState: session group state, the circuit registry, the broadcaster and the in-memory store.
-    /// Options are validated when the host starts. Call <c>app.UseLiveState()</c> after authentication.
+    /// Adds LiveState: session group state (cascaded to every component as <see cref="SessionGroupState"/>, and typed as
+    /// <see cref="ILiveState{T}"/> and <see cref="ILivePresence"/>), the circuit registry, the broadcaster and the in-memory
+    /// store. Options are validated when the host starts. Call <c>app.UseLiveState()</c> after authentication.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets options; may be null.</param>
@@ -44,16 +48,46 @@ public static class LiveStateServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<LiveStateMetrics>();
         services.TryAddSingleton<CircuitRegistry>();
-        services.TryAddSingleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<CircuitRegistry>());
+        services.TryAddSingleton<DispatcherIndex>();
         services.TryAddSingleton<Broadcaster>();
-        services.TryAddSingleton<ILiveBroadcaster>(sp => sp.GetRequiredService<Broadcaster>());
+        services.TryAddSingleton<LocalChangeNotifier>();
+
+        // With a scale-out backend (AddBackend), broadcasts, slot changes and presence reach the other servers too;
+        // this server's circuits are always rendered here, never through the backend.
+        services.TryAddSingleton<ILiveCircuitRegistry>(static sp =>
+            sp.GetService<LiveStateBackend>()?.Presence ?? sp.GetRequiredService<CircuitRegistry>());
+        services.TryAddSingleton<ILiveBroadcaster>(static sp =>
+        {
+            ILiveBroadcaster broadcaster = sp.GetService<LiveStateBackend>() is { } backend
+                ? new ClusterBroadcaster(sp.GetRequiredService<Broadcaster>(), sp.GetRequiredService<CircuitRegistry>(), backend)
+                : sp.GetRequiredService<Broadcaster>();
+            var observers = sp.GetServices<ILiveStateObserver>().ToArray();
+            return observers.Length == 0
+                ? broadcaster
+                : new ObservedBroadcaster(broadcaster, observers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ObservedBroadcaster>>());
+        });
+        services.TryAddSingleton<IChangeNotifier>(static sp => sp.GetService<LiveStateBackend>() is { } backend
+            ? new ClusterChangeNotifier(sp.GetRequiredService<LocalChangeNotifier>(), backend, sp.GetRequiredService<IOptionsMonitor<LiveStateOptions>>())
+            : sp.GetRequiredService<LocalChangeNotifier>());
+        services.TryAddSingleton<TopicTracker>();
+        services.TryAddSingleton<LiveStateHost>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LiveStateBackendService>());
         services.TryAddSingleton<ISessionGroupStore, InMemorySessionGroupStore>();
         services.TryAddSingleton<SlotCache>();
         services.TryAddSingleton<SessionGroupStateService>();
         services.TryAddSingleton<ISessionGroupStateService>(sp => sp.GetRequiredService<SessionGroupStateService>());
         services.TryAddSingleton<ILiveIdentityResolver, DefaultLiveIdentityResolver>();
 
+        if (!services.Any(static d => d.ServiceType == typeof(LiveCircuitContext)))
+        {
+            // The circuit's SessionGroupState, cascaded from DI (as AddCascadingAuthenticationState does): it reaches
+            // every component under any render-mode layout, prerendering included, with no wrapper component.
+            services.AddCascadingValue<SessionGroupState>(sp => sp.GetRequiredService<LiveCircuitContext>().Cascade);
+        }
+
         services.TryAddScoped<LiveCircuitContext>();
+        services.TryAddScoped(typeof(ILiveState<>), typeof(LiveStateHandle<>));
+        services.TryAddScoped<ILivePresence, LivePresenceHandle>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, LiveCircuitHandler>());
         services.TryAddScoped<AuthenticationStateProvider, ServerAuthenticationStateProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdleGroupCleaner>());
@@ -92,6 +126,22 @@ public static class LiveStateServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ILiveSignInHandler, THandler>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Scales LiveState out with <typeparamref name="TBackend"/>: broadcasts, slot changes and presence reach the app's
+    /// other servers through it (see <see cref="LiveStateBackend"/> and docs/scaling.md, "Writing a backend"). One backend
+    /// per app; the state itself lives in the <see cref="ISessionGroupStore"/> the backend's package registers.
+    /// </summary>
+    /// <typeparam name="TBackend">The backend, registered as a singleton.</typeparam>
+    /// <param name="builder">The LiveState builder.</param>
+    public static ILiveStateBuilder AddBackend<TBackend>(this ILiveStateBuilder builder)
+        where TBackend : LiveStateBackend
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TBackend>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<LiveStateBackend>(static sp => sp.GetRequiredService<TBackend>()));
         return builder;
     }
 

@@ -65,7 +65,7 @@ public sealed class LiveSignInContext
             return false;
         }
 
-        await _states.UpdateAsync<T>(User.GroupId, user => merge(taken, user), CancellationToken.None).ConfigureAwait(false);
+        await _states.ReplaceAsync<T>(User.GroupId, user => merge(taken, user), CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 

@@ -64,7 +64,7 @@ public static class LiveStateHttpContextExtensions
 
                 var keep = _options.CurrentValue.IdleGroupTimeout;
                 var now = _time.GetUtcNow();
-                await _states.UpdateAsync<SignedOutBrowsers>(identity.GroupId, marks =>
+                await _states.MutateAsync<SignedOutBrowsers>(identity.GroupId, marks =>
                 {
                     marks.Browsers[SignedOutBrowsers.Hash(browserId)] = now;
 

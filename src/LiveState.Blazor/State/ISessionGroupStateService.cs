@@ -2,8 +2,8 @@ namespace LiveState.Blazor;
 
 /// <summary>
 /// Reads and updates any session group's state by group id, for code outside a circuit: a background job,
-/// an admin page, a webhook. An update re-renders that group's circuits exactly as
-/// <see cref="SessionGroupState.UpdateAsync{T}(Action{T}, CancellationToken)"/> does.
+/// an admin page, a webhook. An update re-renders the slot's readers in that group's circuits exactly as
+/// <see cref="SessionGroupState.MutateAsync{T}(Action{T}, CancellationToken)"/> does.
 /// </summary>
 /// <remarks>
 /// A slot is keyed by its type (see <see cref="SessionGroupSlotAttribute"/>). Snapshots are shared by every
@@ -25,27 +25,48 @@ public interface ISessionGroupStateService
     /// <summary>
     /// Updates a mutable state object copy-on-write: <paramref name="mutate"/> changes a private copy, which then
     /// replaces the snapshot atomically, so no reader sees half an update and concurrent updates lose nothing.
-    /// Then every circuit of the group re-renders.
+    /// Then the readers of the slot in every circuit of the group re-render.
     /// </summary>
-    /// <typeparam name="T">The slot type; it is copied through System.Text.Json, so its state must round-trip.</typeparam>
+    /// <typeparam name="T">The slot type; it is copied through System.Text.Json, so its state must round-trip (checked on first use).</typeparam>
     /// <param name="groupId">The group id.</param>
-    /// <param name="mutate">Changes the copy. May run more than once when a distributed store retries.</param>
+    /// <param name="mutate">Changes the copy. May run more than once (a concurrent update came first, or a distributed store retries).</param>
     /// <param name="cancellationToken">Cancels the update before it is applied.</param>
     /// <returns>The new snapshot.</returns>
-    ValueTask<T> UpdateAsync<T>(string groupId, Action<T> mutate, CancellationToken cancellationToken = default) where T : class, new();
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> would lose data in the copy (a get-only collection, a private setter, a field): the message names the member.</exception>
+    Task<T> MutateAsync<T>(string groupId, Action<T> mutate, CancellationToken cancellationToken = default) where T : class, new();
 
     /// <summary>
-    /// Updates an immutable state value (a record): <paramref name="update"/> returns the new value, which replaces
-    /// the snapshot atomically. Then every circuit of the group re-renders.
+    /// Replaces an immutable state value (a record) with what <paramref name="update"/> returns for the current one,
+    /// atomically. Then the readers of the slot in every circuit of the group re-render.
     /// </summary>
     /// <typeparam name="T">The slot type.</typeparam>
     /// <param name="groupId">The group id.</param>
-    /// <param name="update">Returns the new value; must not mutate its argument. May run more than once when a distributed store retries.</param>
+    /// <param name="update">Returns the new value; must not mutate its argument. May run more than once.</param>
     /// <param name="cancellationToken">Cancels the update before it is applied.</param>
     /// <returns>The new snapshot.</returns>
+    Task<T> ReplaceAsync<T>(string groupId, Func<T, T> update, CancellationToken cancellationToken = default) where T : class, new();
+
+    /// <summary>Use <see cref="MutateAsync{T}"/>.</summary>
+    /// <typeparam name="T">The slot type.</typeparam>
+    /// <param name="groupId">The group id.</param>
+    /// <param name="mutate">Changes a private copy.</param>
+    /// <param name="cancellationToken">Cancels the update before it is applied.</param>
+    /// <returns>The new snapshot.</returns>
+    [Obsolete("Use MutateAsync: it returns a Task, and its name says that it mutates a copy.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    ValueTask<T> UpdateAsync<T>(string groupId, Action<T> mutate, CancellationToken cancellationToken = default) where T : class, new();
+
+    /// <summary>Use <see cref="ReplaceAsync{T}"/>.</summary>
+    /// <typeparam name="T">The slot type.</typeparam>
+    /// <param name="groupId">The group id.</param>
+    /// <param name="update">Returns the new value.</param>
+    /// <param name="cancellationToken">Cancels the update before it is applied.</param>
+    /// <returns>The new snapshot.</returns>
+    [Obsolete("Use ReplaceAsync: it returns a Task, and its name says that it replaces the value.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     ValueTask<T> UpdateAsync<T>(string groupId, Func<T, T> update, CancellationToken cancellationToken = default) where T : class, new();
 
-    /// <summary>Deletes all of a group's state and re-renders its circuits.</summary>
+    /// <summary>Deletes all of a group's state and re-renders the readers of any of its slots.</summary>
     /// <param name="groupId">The group id.</param>
     /// <param name="cancellationToken">Cancels the delete.</param>
     /// <returns>Whether the group held state.</returns>

@@ -39,7 +39,7 @@ public static class OrderWebhook
         app.MapPost("/webhooks/orders/{userId}/{orderId}",
             async (string userId, string orderId, ISessionGroupStateService groups, CancellationToken cancellationToken) =>
             {
-                await groups.UpdateAsync<Orders>(
+                await groups.ReplaceAsync<Orders>(
                     LiveIdentity.UserGroup(userId),
                     orders => orders with { Ids = orders.Ids.Add(orderId) },
                     cancellationToken);

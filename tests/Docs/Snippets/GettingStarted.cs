@@ -3,22 +3,29 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Docs.Snippets;
 
-/// <summary>The getting-started guide's Program.cs, as a method the tests can run.</summary>
+/// <summary>
+/// The getting-started guide's Program.cs, as a method the tests can run. Each region is also applied, line by line, to
+/// the real <c>dotnet new blazor</c> templates by tests/Packaging/TemplateAppTests: lines the template already has
+/// place the lines it lacks.
+/// </summary>
 public static class GettingStarted
 {
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         // snippet-begin: services
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents();
         builder.Services.AddLiveState();
         // snippet-end: services
 
-        // snippet-begin: pipeline
         var app = builder.Build();
-        app.UseLiveState();          // after UseAuthentication(), if you call it
+
+        // snippet-begin: pipeline
+        app.UseLiveState();   // after app.UseAuthentication(), if your app calls it
         app.UseAntiforgery();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // snippet-end: pipeline
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

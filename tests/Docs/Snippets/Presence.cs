@@ -17,7 +17,7 @@ public sealed class LastSeenTracker(ILiveCircuitRegistry registry, ISessionGroup
     {
         if (circuit.UserId is { } userId && registry.CountUser(userId) == 0)
         {
-            await groups.UpdateAsync<LastSeen>(
+            await groups.ReplaceAsync<LastSeen>(
                 LiveIdentity.UserGroup(userId), seen => seen with { At = time.GetUtcNow() }, cancellationToken);
         }
     }

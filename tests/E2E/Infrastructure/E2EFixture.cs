@@ -3,9 +3,6 @@ namespace LiveState.Blazor.E2E.Tests.Infrastructure;
 /// <summary>One app server and one Chromium for the whole suite; every test makes its own browser contexts.</summary>
 public sealed class E2EFixture : IAsyncLifetime
 {
-    // Playwright cannot download its own browsers here: drive the distribution's Chromium.
-    private const string DefaultChromium = "/usr/bin/chromium";
-
     // The sample's cookie authentication cookie (Program.cs).
     internal const string AuthCookieName = ".TodoApp.Auth";
 
@@ -27,30 +24,7 @@ public sealed class E2EFixture : IAsyncLifetime
     }
 
     /// <summary>Launches the distribution's Chromium (or <c>E2E_CHROMIUM</c>), headless.</summary>
-    internal static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
-    {
-        var executable = Environment.GetEnvironmentVariable("E2E_CHROMIUM") is { Length: > 0 } path ? path : DefaultChromium;
-        if (!File.Exists(executable))
-        {
-            throw new InvalidOperationException($"Chromium was not found at {executable}; install Debian's chromium package (scripts/test.sh does) or set E2E_CHROMIUM.");
-        }
-
-        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = executable,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        });
-    }
+    internal static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => Chromium.LaunchAsync(playwright);
 
     /// <summary>
     /// The authentication cookie of <paramref name="user"/>, got once per run by signing in through the login form.

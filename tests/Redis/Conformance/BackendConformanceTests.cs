@@ -89,7 +89,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
                 {
                     for (var i = 0; i < UpdatesPerTask; i++)
                     {
-                        await node.States.UpdateAsync<Counter>(group, c => c.Value++);
+                        await node.States.MutateAsync<Counter>(group, c => c.Value++);
                     }
                 }));
             }
@@ -106,8 +106,8 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     public async Task AnImmutableRecordIsUpdatedWithAFunction()
     {
         var group = NewGroup();
-        await Cluster.First.States.UpdateAsync<Score>(group, s => s with { Points = s.Points + 5, Leader = "ada" });
-        var score = await Cluster.Last.States.UpdateAsync<Score>(group, s => s with { Points = s.Points * 2 });
+        await Cluster.First.States.ReplaceAsync<Score>(group, s => s with { Points = s.Points + 5, Leader = "ada" });
+        var score = await Cluster.Last.States.ReplaceAsync<Score>(group, s => s with { Points = s.Points * 2 });
         Assert.Equal(new Score(10, "ada"), score);
         Assert.Equal(new Score(10, "ada"), await Cluster.First.States.GetAsync<Score>(group));
     }
@@ -116,7 +116,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     public async Task NestedMutableStateRoundTripsIntact()
     {
         var group = NewGroup();
-        await Cluster.First.States.UpdateAsync<TodoList>(group, list =>
+        await Cluster.First.States.MutateAsync<TodoList>(group, list =>
         {
             list.Title = "Wochenmarkt — ünïcødé ✓";
             list.Items.Add(new TodoItem { Text = "milk", Tags = { ["where"] = ["shop", "market"] } });
@@ -135,9 +135,9 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     {
         var a = NewGroup();
         var b = NewGroup();
-        await Cluster.First.States.UpdateAsync<Counter>(a, c => c.Value = 7);
-        await Cluster.Last.States.UpdateAsync<TodoList>(a, l => l.Title = "a's list");
-        await Cluster.First.States.UpdateAsync<Counter>(b, c => c.Value = 1);
+        await Cluster.First.States.MutateAsync<Counter>(a, c => c.Value = 7);
+        await Cluster.Last.States.MutateAsync<TodoList>(a, l => l.Title = "a's list");
+        await Cluster.First.States.MutateAsync<Counter>(b, c => c.Value = 1);
 
         Assert.Equal(7, (await Cluster.Last.States.GetAsync<Counter>(a)).Value);
         Assert.Equal("a's list", (await Cluster.First.States.GetAsync<TodoList>(a)).Title);
@@ -150,9 +150,9 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     {
         var doomed = NewGroup();
         var kept = NewGroup();
-        await Cluster.First.States.UpdateAsync<Counter>(doomed, c => c.Value = 3);
-        await Cluster.First.States.UpdateAsync<TodoList>(doomed, l => l.Title = "gone soon");
-        await Cluster.First.States.UpdateAsync<Counter>(kept, c => c.Value = 4);
+        await Cluster.First.States.MutateAsync<Counter>(doomed, c => c.Value = 3);
+        await Cluster.First.States.MutateAsync<TodoList>(doomed, l => l.Title = "gone soon");
+        await Cluster.First.States.MutateAsync<Counter>(kept, c => c.Value = 4);
 
         Assert.True(await Cluster.Last.States.DeleteAsync(doomed));
         Assert.False(await Cluster.Last.States.DeleteAsync(doomed));
@@ -172,7 +172,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
         var groups = new[] { NewGroup(), NewGroup(), NewGroup() };
         for (var i = 0; i < groups.Length; i++)
         {
-            await Cluster.NodeFor(i).States.UpdateAsync<Counter>(groups[i], c => c.Value = i);
+            await Cluster.NodeFor(i).States.MutateAsync<Counter>(groups[i], c => c.Value = i);
         }
 
         await Cluster.First.States.DeleteAsync(groups[2]);
@@ -193,7 +193,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
         var group = NewGroup();
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Cluster.First.States.UpdateAsync<Counter>(group, c => c.Value++, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Cluster.First.States.MutateAsync<Counter>(group, c => c.Value++, cancelled.Token));
         Assert.Null(await Cluster.Last.Store.GetAsync<Counter>(group, "test.counter"));
     }
 
@@ -201,8 +201,8 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     public async Task AnUpdateThatThrowsChangesNothing()
     {
         var group = NewGroup();
-        await Cluster.First.States.UpdateAsync<Counter>(group, c => c.Value = 1);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Cluster.Last.States.UpdateAsync<Counter>(group, _ => throw new InvalidOperationException("no")));
+        await Cluster.First.States.MutateAsync<Counter>(group, c => c.Value = 1);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Cluster.Last.States.ReplaceAsync<Counter>(group, _ => throw new InvalidOperationException("no")));
         var slot = await Cluster.First.Store.GetAsync<Counter>(group, "test.counter");
         Assert.Equal(1, slot!.Value.Value);
         Assert.Equal(1, slot.Version);
@@ -319,7 +319,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
         await Cluster.WaitForPresenceAsync(circuits.Count);
         for (var i = 1; i <= 3; i++)
         {
-            await Cluster.NodeFor(i).States.UpdateAsync<Counter>(group, c => c.Value = i);
+            await Cluster.NodeFor(i).States.MutateAsync<Counter>(group, c => c.Value = i);
         }
 
         await Wait.UntilAsync(() => circuits.All(c => Last(seen, c) == 3), "every circuit rendered the last value");

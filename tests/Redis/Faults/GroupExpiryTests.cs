@@ -27,12 +27,12 @@ public sealed class GroupExpiryTests
         var onScreen = NewGroup();
         var offScreen = NewGroup();
         shown.Open(new LiveIdentity(onScreen), onRender: _ => shown.States.Get<Counter>(onScreen));
-        await shown.States.UpdateAsync<Counter>(onScreen, c => c.Value = 7);
+        await shown.States.MutateAsync<Counter>(onScreen, c => c.Value = 7);
 
         // Time passes without a write: proven by a group off screen expiring twice over (each write starts its timeout).
         for (var round = 0; round < 2; round++)
         {
-            await other.States.UpdateAsync<Counter>(offScreen, c => c.Value = 1);
+            await other.States.MutateAsync<Counter>(offScreen, c => c.Value = 1);
             await Wait.UntilAsync(async () => !await admin.Database.KeyExistsAsync($"livestate:{app}:group:{offScreen}"), "the group off screen expired");
         }
 
@@ -72,7 +72,7 @@ public sealed class GroupExpiryTests
         await cluster.WaitForPresenceAsync(2);
         for (var i = 0; i < 5; i++)
         {
-            await one.States.UpdateAsync<Counter>(group, c => c.Value++);
+            await one.States.MutateAsync<Counter>(group, c => c.Value++);
         }
 
         await Wait.UntilAsync(() => Screen(one) == 5 && Screen(two) == 5, "both screens show 5");
@@ -80,11 +80,11 @@ public sealed class GroupExpiryTests
         // The key goes behind LiveState's back (eviction, FLUSHALL, an admin): nobody broadcasts it. With the default
         // idle timeout (a day) no keep-alive comes round in this test: the next update must notice by itself.
         await admin.Database.KeyDeleteAsync($"livestate:{app}:group:{group}");
-        var next = await one.States.UpdateAsync<Counter>(group, c => c.Value++);
+        var next = await one.States.MutateAsync<Counter>(group, c => c.Value++);
 
         Assert.Equal(1, next.Value);
         await Wait.UntilAsync(() => Screen(one) == 1 && Screen(two) == 1, "both screens show what Redis holds (1), not the vanished 5");
-        var again = await two.States.UpdateAsync<Counter>(group, c => c.Value++);
+        var again = await two.States.MutateAsync<Counter>(group, c => c.Value++);
         Assert.Equal(2, again.Value);
         await Wait.UntilAsync(() => Screen(one) == 2 && Screen(two) == 2, "both screens follow");
     }
@@ -105,7 +105,7 @@ public sealed class GroupExpiryTests
         }
 
         await cluster.WaitForPresenceAsync(2);
-        await cluster.First.States.UpdateAsync<Counter>(group, c => c.Value = 9);
+        await cluster.First.States.MutateAsync<Counter>(group, c => c.Value = 9);
         await Wait.UntilAsync(() => cluster.Nodes.All(n => screens.GetValueOrDefault(n.Name) == 9), "both screens show 9");
 
         await admin.Database.KeyDeleteAsync($"livestate:{app}:group:{group}");

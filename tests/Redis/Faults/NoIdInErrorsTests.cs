@@ -23,11 +23,11 @@ public sealed class NoIdInErrorsTests
         var browserId = BrowserIdCookie.NewId();
         var group = LiveIdentity.BrowserGroup(browserId);
         node.Open(new LiveIdentity(group));
-        await node.States.UpdateAsync<Counter>(group, c => c.Value = 1);
+        await node.States.MutateAsync<Counter>(group, c => c.Value = 1);
 
         var errors = new List<Exception>();
         await admin.ExecuteAsync("CLIENT", "PAUSE", (TimeoutMs * 10).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
-        errors.Add(await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await node.States.UpdateAsync<Counter>(group, c => c.Value++)));
+        errors.Add(await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await node.States.MutateAsync<Counter>(group, c => c.Value++)));
         errors.Add(await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await node.States.DeleteAsync(group)));
         await admin.ExecuteAsync("CLIENT", "UNPAUSE");
 

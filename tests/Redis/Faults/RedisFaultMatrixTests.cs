@@ -31,13 +31,13 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
         var group = NewGroup();
         one.Open(new LiveIdentity(group));
         await cluster.WaitForPresenceAsync(1);
-        await one.States.UpdateAsync<Counter>(group, c => c.Value = 1);
+        await one.States.MutateAsync<Counter>(group, c => c.Value = 1);
 
         await admin.RunOutOfMemoryAsync();
         one.Open(new LiveIdentity(group));
 
         // While it lasts: updates are refused with the documented exception, and the probe says so.
-        await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await one.States.UpdateAsync<Counter>(group, c => c.Value++));
+        await Assert.ThrowsAsync<LiveStateUnavailableException>(async () => await one.States.MutateAsync<Counter>(group, c => c.Value++));
         await Wait.UntilAsync(async () => (await one.HealthAsync()).Status != HealthStatus.Healthy, "the health check reports the failing presence writer", Converge);
         var during = await one.HealthAsync();
         output.WriteLine($"during: {during.Description}");
@@ -54,7 +54,7 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
         for (var i = 0; i < 5; i++)
         {
             var clock = Stopwatch.StartNew();
-            await one.States.UpdateAsync<Counter>(group, c => c.Value++);
+            await one.States.MutateAsync<Counter>(group, c => c.Value++);
             fastest = clock.Elapsed < fastest ? clock.Elapsed : fastest;
         }
 
@@ -150,14 +150,14 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
             _ = one.States.Get<TodoList>(group);
         });
         await cluster.WaitForPresenceAsync(1);
-        await two.States.UpdateAsync<Counter>(group, c => c.Value = 1);
-        await two.States.UpdateAsync<TodoList>(group, l => l.Title = "groceries");
+        await two.States.MutateAsync<Counter>(group, c => c.Value = 1);
+        await two.States.MutateAsync<TodoList>(group, l => l.Title = "groceries");
         await Wait.UntilAsync(() => one.States.Get<Counter>(group).Value == 1 && one.States.Get<TodoList>(group).Title == "groceries", "server 1 shows both slots");
 
         // Another version of the app stores the list in a shape this one cannot read.
         await admin.Database.HashSetAsync($"livestate:{app}:group:{group}", "d:test.todos", """{"Items":"not a list"}""");
         var renders = circuit.Renders;
-        await two.States.UpdateAsync<Counter>(group, c => c.Value = 2);
+        await two.States.MutateAsync<Counter>(group, c => c.Value = 2);
 
         await Wait.UntilAsync(() => circuit.Renders > renders && one.States.Get<Counter>(group).Value == 2, "the group re-rendered with the new counter");
         Assert.Equal("groceries", one.States.Get<TodoList>(group).Title);
@@ -188,7 +188,7 @@ public sealed class RedisFaultMatrixTests(ITestOutputHelper output)
             {
                 try
                 {
-                    await node.States.UpdateAsync<Counter>(group, c => c.Value++);
+                    await node.States.MutateAsync<Counter>(group, c => c.Value++);
                     Interlocked.Increment(ref acknowledged);
                 }
                 catch (LiveStateUnavailableException)

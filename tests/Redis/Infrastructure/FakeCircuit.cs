@@ -33,12 +33,16 @@ internal sealed class FakeCircuit : ILiveRenderTarget
 
     public int Renders => Volatile.Read(ref _renders);
 
-    public Task RenderAsync(LiveCircuit circuit)
+    // Reads everything a page could: any slot, the presence, broadcasts.
+    public bool Wants(in LiveChange change, LiveIdentity identity) => true;
+
+    public Task? InvokeAsync(Func<Task> work) => null;
+
+    public Task Render()
     {
         // One render at a time, as a circuit's dispatcher runs them.
         lock (_dispatcher)
         {
-            circuit.RenderStarting();
             _onRender?.Invoke(this);
             Interlocked.Increment(ref _renders);
         }

@@ -85,11 +85,14 @@ public sealed class LiveBroadcastLogTests : IDisposable
 
         Assert.Equal(2, Log.Broadcasts.Count);
         var update = Log.Broadcasts[0];
-        Assert.Equal(("user:alice", 2), (update.GroupId, update.ReachedCount));
+        Assert.Equal((LiveBroadcastKind.SlotChanged, "user:alice", typeof(CounterState).FullName, 2), (update.Kind, update.GroupId, update.SlotKey, update.ReachedCount));
         Assert.Equal([_aliceLaptop, _alicePhone], update.Rerendered);
         var presence = Log.Broadcasts[1];
-        Assert.Equal(("user:bob", tablet.Id), (presence.GroupId, presence.ExceptCircuitId));
+        Assert.Equal((LiveBroadcastKind.PresenceChanged, "user:bob"), (presence.Kind, presence.GroupId));
+
+        // The new tablet renders nothing yet; bob's other tab shows the tab count.
         Assert.Equal([_bob], presence.Rerendered);
+        Assert.DoesNotContain(tablet, presence.Rerendered);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class CircuitLifetimeTests : IDisposable
 
         _ctx.SetGroupState(alice.GroupId, new CounterState { Count = 3 });
 
-        var update = Assert.Single(_ctx.LiveBroadcasts().Broadcasts);
+        var update = Assert.Single(_ctx.LiveBroadcasts().OfKind(LiveBroadcastKind.SlotChanged));
         Assert.Equal(1, update.ReachedCount);
         Assert.Equal([open], update.Rerendered);
     }

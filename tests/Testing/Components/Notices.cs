@@ -8,7 +8,7 @@ public sealed class Notices(ISessionGroupStateService groups, ILiveBroadcaster b
 {
     public async Task<int> SendAsync(string userId, string text)
     {
-        await groups.UpdateAsync<NoticeBoard>(NoticeBoard.GroupId, board => board.ByUser[userId] = text);
+        await groups.MutateAsync<NoticeBoard>(NoticeBoard.GroupId, board => board.ByUser[userId] = text);
         return await broadcaster.BroadcastToUsersAsync([userId]);
     }
 }

@@ -37,7 +37,7 @@ public sealed class BroadcastExample
     }
 
     [Fact]
-    public async Task AClickBroadcastsToTheGroup()
+    public async Task AClickReRendersTheCountersOfTheGroupsOtherTabs()
     {
         using var ctx = new BunitContext();
         ctx.AddLiveState();
@@ -51,7 +51,7 @@ public sealed class BroadcastExample
         ctx.LiveBroadcasts().Clear();
         counter.Find("button.increment").Click();
 
-        var update = await ctx.LiveBroadcasts().WaitForAsync(b => b.Kind == LiveBroadcastKind.Group && b.GroupId == "user:alice");
+        var update = await ctx.LiveBroadcasts().WaitForAsync(b => b.Kind == LiveBroadcastKind.SlotChanged && b.GroupId == "user:alice");
         Assert.Equal(2, update.ReachedCount);
         Assert.True(update.HasRerendered(phone));
         // snippet-end: wait-for-broadcast

@@ -87,9 +87,13 @@ public sealed class BroadcastDeliveryTests : IDisposable
     {
         public TaskCompletionSource Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task RenderAsync(LiveCircuit circuit)
+        public bool Wants(in LiveChange change, LiveIdentity identity) => true;
+
+        // No dispatcher of its own: the delivering thread renders it, as it would a callback.
+        public Task? InvokeAsync(Func<Task> work) => null;
+
+        public Task Render()
         {
-            circuit.RenderStarting();
             Blocked.TrySetResult();
             gate.Wait(Wait.Deadline * 3);
             return Task.CompletedTask;
@@ -177,9 +181,13 @@ public sealed class HeavyBroadcastDeliveryTests : IDisposable
 
         public long LastRender => Volatile.Read(ref _lastRender);
 
-        public Task RenderAsync(LiveCircuit circuit)
+        public bool Wants(in LiveChange change, LiveIdentity identity) => true;
+
+        // No dispatcher of its own: the delivering thread renders it, as it would a callback.
+        public Task? InvokeAsync(Func<Task> work) => null;
+
+        public Task Render()
         {
-            circuit.RenderStarting();
             var stamp = clock.Tick();
             Interlocked.Increment(ref _renders);
             var seen = Volatile.Read(ref _lastRender);

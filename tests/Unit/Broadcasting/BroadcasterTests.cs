@@ -176,10 +176,14 @@ public sealed class BroadcasterTests : IDisposable
     [Fact]
     public async Task ACircuitWhoseComponentsAreDisposedIsSkipped()
     {
-        // Components gone (renderer disposed) while the registry still lists the circuit.
-        _alicePhone.Bunit.Dispose();
+        var phone = _server.Open<LiveProbe>(new LiveIdentity("user:carol", "carol"));
+        var laptop = _server.Open<LiveProbe>(new LiveIdentity("user:carol", "carol"));
 
-        Assert.Equal(1, await _server.Broadcaster.BroadcastToGroupAsync("user:alice"));
+        // Components gone (renderer disposed) while the registry still lists the circuit.
+        phone.Bunit.Dispose();
+
+        Assert.Equal(1, await _server.Broadcaster.BroadcastToGroupAsync("user:carol"));
+        Assert.True(laptop.Component.Instance.Renders > 1);
     }
 
     [Fact]

@@ -108,7 +108,9 @@ public sealed class CircuitHandlerTests : IDisposable
         await using var _ = scope;
         await handler.OpenAsync("c1", CancellationToken.None);
         var circuit = _server.Registry.FindCircuit("c1")!;
-        var target = new FakeRenderTarget();
+
+        // Reads what a component of the page would: its slots and anything broadcast, not presence (a move changes both groups' presence).
+        var target = new FakeRenderTarget { Reads = change => change.Kind != LiveChangeKind.Presence };
         circuit.AddTarget(target);
 
         auth.SetAuthenticationState(Task.FromResult(new AuthenticationState(Alice())));

@@ -26,7 +26,7 @@ public sealed class HeavyConcurrencyTests : IDisposable
             var state = circuits[t % circuits.Length].State;
             for (var i = 0; i < 10_000; i++)
             {
-                await state.UpdateAsync<Counter>(c => c.Value++);
+                await state.MutateAsync<Counter>(c => c.Value++);
             }
         })));
 
@@ -44,7 +44,7 @@ public sealed class HeavyConcurrencyTests : IDisposable
         {
             for (var i = 0; i < 500; i++)
             {
-                await _server.States.UpdateAsync<Tally>("browser:x", tally => tally with { Names = tally.Names.Add($"{t}-{i}") });
+                await _server.States.ReplaceAsync<Tally>("browser:x", tally => tally with { Names = tally.Names.Add($"{t}-{i}") });
             }
         })));
 
@@ -76,7 +76,7 @@ public sealed class HeavyConcurrencyTests : IDisposable
         {
             for (var i = 0; i < 2_000; i++)
             {
-                await _server.States.UpdateAsync<Ledger>("user:r", l =>
+                await _server.States.MutateAsync<Ledger>("user:r", l =>
                 {
                     l.Items.Add(i);
                     l.Count++;

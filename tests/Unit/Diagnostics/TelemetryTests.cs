@@ -48,9 +48,9 @@ public sealed class TelemetryTests : IDisposable
         using var updates = Collect<long>("livestate.state.updates");
         using var duration = Collect<double>("livestate.state.update.duration");
 
-        await _server.States.UpdateAsync<Counter>("g", c => c.Value++);
+        await _server.States.MutateAsync<Counter>("g", c => c.Value++);
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-            await _server.States.UpdateAsync<Counter>("g", (Action<Counter>)(_ => throw new InvalidOperationException("no"))));
+            await _server.States.MutateAsync<Counter>("g", (Action<Counter>)(_ => throw new InvalidOperationException("no"))));
 
         var measurements = updates.GetMeasurementSnapshot();
         Assert.Equal(2, measurements.Count);
@@ -74,7 +74,7 @@ public sealed class TelemetryTests : IDisposable
         };
         ActivitySource.AddActivityListener(listener);
 
-        await _server.States.UpdateAsync<Counter>(LiveIdentity.BrowserGroup(browserId), c => c.Value++);
+        await _server.States.MutateAsync<Counter>(LiveIdentity.BrowserGroup(browserId), c => c.Value++);
 
         var span = Assert.Single(spans, s => s.OperationName == "LiveState update" && (string?)s.GetTagItem("livestate.group") == LiveIdentity.BrowserGroup(browserId));
         Assert.Equal(typeof(Counter).FullName, span.GetTagItem("livestate.slot"));

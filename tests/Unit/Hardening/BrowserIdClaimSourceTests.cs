@@ -30,7 +30,7 @@ public sealed class BrowserIdClaimSourceTests : IDisposable
     [Fact]
     public async Task AForgedBrowserIdOnASignInTokenCarriesNothingOutOfTheVictimsBrowser()
     {
-        await _server.States.UpdateAsync<Cart>(LiveIdentity.BrowserGroup("victims-browser"), c => c.Items.Add("ring"));
+        await _server.States.MutateAsync<Cart>(LiveIdentity.BrowserGroup("victims-browser"), c => c.Items.Add("ring"));
         var mallory = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, "mallory"), new Claim(LiveStateClaimTypes.BrowserId, "victims-browser")],
             "Bearer"));

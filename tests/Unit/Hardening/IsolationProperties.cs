@@ -65,12 +65,12 @@ public sealed class IsolationProperties
                     _open.Remove(closing);
                     break;
                 case 3 when Pick(a) is { } writer:
-                    Expect(() => writer.Context.State!.UpdateAsync<Counter>(c => c.Value += 1 + (b % 5)).AsTask().GetAwaiter().GetResult(), Matching(c => c.Identity.BelongsTo(writer.Identity.GroupId)));
+                    Expect(() => writer.Context.State!.MutateAsync<Counter>(c => c.Value += 1 + (b % 5)).GetAwaiter().GetResult(), Matching(c => c.Identity.BelongsTo(writer.Identity.GroupId)));
                     _values[writer.Identity.GroupId] = Value(writer.Identity.GroupId) + 1 + (b % 5);
                     break;
                 case 4:
                     var group = GroupFor(a);
-                    Expect(() => _server.States.UpdateAsync<Counter>(group, c => c.Value = b).AsTask().GetAwaiter().GetResult(), Matching(c => c.Identity.BelongsTo(group)));
+                    Expect(() => _server.States.MutateAsync<Counter>(group, c => c.Value = b).GetAwaiter().GetResult(), Matching(c => c.Identity.BelongsTo(group)));
                     _values[group] = b;
                     break;
                 case 5:

@@ -112,8 +112,8 @@ public sealed class NoBrowserIdInLogsTests
         // State and the broadcaster: every render of this circuit fails, and is logged.
         var states = app.Services.GetRequiredService<ISessionGroupStateService>();
         var broadcaster = app.Services.GetRequiredService<ILiveBroadcaster>();
-        await states.UpdateAsync<Cart>(group, c => c.Items.Add("apple"));
-        await states.UpdateAsync<Draft>(group, d => d.Text = "hello");
+        await states.MutateAsync<Cart>(group, c => c.Items.Add("apple"));
+        await states.MutateAsync<Draft>(group, d => d.Text = "hello");
         exceptions.Add(Assert.ThrowsAny<Exception>(() => states.Get<Clash>(group)));
         await broadcaster.BroadcastToGroupAsync(group);
         await broadcaster.BroadcastToCircuitAsync("c1");

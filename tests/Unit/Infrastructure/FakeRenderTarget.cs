@@ -12,7 +12,10 @@ public enum RenderBehaviour
     Hang,
 }
 
-/// <summary>A render target whose behaviour a test chooses: render at once, throw, fail, or wait for a gate.</summary>
+/// <summary>
+/// A render target with a dispatcher of its own whose behaviour a test chooses: run the render at once, throw, fail,
+/// never run it, or run it once a gate opens (a busy dispatcher). It reads everything: any change re-renders it.
+/// </summary>
 internal sealed class FakeRenderTarget : ILiveRenderTarget
 {
     private int _renders;
@@ -27,7 +30,15 @@ internal sealed class FakeRenderTarget : ILiveRenderTarget
 
     public TaskCompletionSource Queued { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task RenderAsync(LiveCircuit circuit)
+    /// <summary>Set when the circuit's renderer goes away while a render waits at the gate.</summary>
+    public bool RendererDisposed { get; set; }
+
+    /// <summary>What it reads; null (the default) reads everything.</summary>
+    public Func<LiveChange, bool>? Reads { get; set; }
+
+    public bool Wants(in LiveChange change, LiveIdentity identity) => Reads is null || Reads(change);
+
+    public Task? InvokeAsync(Func<Task> work)
     {
         switch (Behaviour)
         {
@@ -41,25 +52,25 @@ internal sealed class FakeRenderTarget : ILiveRenderTarget
                 return new TaskCompletionSource().Task;
             case RenderBehaviour.Gated:
                 Queued.TrySetResult();
-                return RenderAfterGateAsync(circuit);
+                return RunAfterGateAsync(work);
             default:
-                circuit.RenderStarting();
-                Interlocked.Increment(ref _renders);
-                return Task.CompletedTask;
+                return work();
         }
+    }
+
+    public Task Render()
+    {
+        Interlocked.Increment(ref _renders);
+        return Task.CompletedTask;
     }
 
     public void OpenGate() => Gate.TrySetResult();
 
-    /// <summary>Set when the circuit's renderer goes away while a render waits at the gate.</summary>
-    public bool RendererDisposed { get; set; }
-
-    private async Task RenderAfterGateAsync(LiveCircuit circuit)
+    private async Task RunAfterGateAsync(Func<Task> work)
     {
         // Like a busy dispatcher: the work item runs only once the gate opens.
         await Gate.Task.ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(RendererDisposed, this);
-        circuit.RenderStarting();
-        Interlocked.Increment(ref _renders);
+        await work().ConfigureAwait(false);
     }
 }

@@ -28,7 +28,7 @@ public sealed class EvictionTests : IDisposable
     [Fact]
     public async Task IdleGroupWithoutCircuitsIsEvictedAfterTheTimeout()
     {
-        await _server.States.UpdateAsync<Counter>("idle", c => c.Value = 1);
+        await _server.States.MutateAsync<Counter>("idle", c => c.Value = 1);
         _clock.Advance(TimeSpan.FromMinutes(59));
 
         Assert.Equal(0, Cleaner.SweepOnce(_server.MemoryStore));
@@ -42,7 +42,7 @@ public sealed class EvictionTests : IDisposable
     [Fact]
     public async Task ReadingAGroupKeepsItAlive()
     {
-        await _server.States.UpdateAsync<Counter>("read", c => c.Value = 1);
+        await _server.States.MutateAsync<Counter>("read", c => c.Value = 1);
         _clock.Advance(TimeSpan.FromMinutes(50));
         _ = _server.States.Get<Counter>("read");
         _clock.Advance(TimeSpan.FromMinutes(50));
@@ -55,7 +55,7 @@ public sealed class EvictionTests : IDisposable
     public async Task GroupWithACircuitIsNeverEvicted()
     {
         var tab = _server.Open<GroupProbe>(new LiveIdentity("browser:open"));
-        await tab.State.UpdateAsync<Counter>(c => c.Value = 3);
+        await tab.State.MutateAsync<Counter>(c => c.Value = 3);
         _clock.Advance(TimeSpan.FromDays(3));
 
         Assert.Equal(0, Cleaner.SweepOnce(_server.MemoryStore));
@@ -72,16 +72,16 @@ public sealed class EvictionTests : IDisposable
     public async Task PastTheCapTheOldestIdleGroupsGoFirst()
     {
         var live = _server.Open<GroupProbe>(new LiveIdentity("browser:live"));
-        await live.State.UpdateAsync<Counter>(c => c.Value = 1);
+        await live.State.MutateAsync<Counter>(c => c.Value = 1);
         for (var i = 0; i < 199; i++)
         {
             _clock.Advance(TimeSpan.FromSeconds(1));
-            await _server.States.UpdateAsync<Counter>($"g{i:D3}", c => c.Value = 1);
+            await _server.States.MutateAsync<Counter>($"g{i:D3}", c => c.Value = 1);
         }
 
         Assert.Equal(200, _server.MemoryStore.Count);
         _clock.Advance(TimeSpan.FromSeconds(1));
-        await _server.States.UpdateAsync<Counter>("newest", c => c.Value = 1);
+        await _server.States.MutateAsync<Counter>("newest", c => c.Value = 1);
 
         Assert.True(_server.MemoryStore.Count <= 200);
         Assert.Equal(0, _server.States.Get<Counter>("g000").Value);
@@ -96,7 +96,7 @@ public sealed class EvictionTests : IDisposable
         for (var i = 0; i < 5_000; i++)
         {
             _clock.Advance(TimeSpan.FromMilliseconds(1));
-            await _server.States.UpdateAsync<Counter>($"flood-{i}", c => c.Value = 1);
+            await _server.States.MutateAsync<Counter>($"flood-{i}", c => c.Value = 1);
             Assert.True(_server.MemoryStore.Count <= 200);
         }
 

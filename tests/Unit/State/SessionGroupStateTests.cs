@@ -15,7 +15,7 @@ public sealed class SessionGroupStateTests : IDisposable
         var tab1 = _server.Open<GroupProbe>(new LiveIdentity("browser:b1"));
         var tab2 = _server.Open<GroupProbe>(new LiveIdentity("browser:b1"));
 
-        await tab1.State.UpdateAsync<Counter>(c => c.Value = 41);
+        await tab1.State.MutateAsync<Counter>(c => c.Value = 41);
 
         tab2.Component.WaitForAssertion(() => Assert.Equal("41", tab2.Component.Find(".value").TextContent), Wait.Deadline);
         tab1.Component.WaitForAssertion(() => Assert.Equal("41", tab1.Component.Find(".value").TextContent), Wait.Deadline);
@@ -28,7 +28,7 @@ public sealed class SessionGroupStateTests : IDisposable
         var bob = _server.Open<GroupProbe>(new LiveIdentity("user:bob", "bob"));
         var bobRenders = bob.Component.Instance.Renders;
 
-        await alice.State.UpdateAsync<Counter>(c => c.Value = 7);
+        await alice.State.MutateAsync<Counter>(c => c.Value = 7);
 
         alice.Component.WaitForAssertion(() => Assert.Equal("7", alice.Component.Find(".value").TextContent), Wait.Deadline);
         Assert.Equal(0, bob.State.Get<Counter>().Value);
@@ -39,10 +39,10 @@ public sealed class SessionGroupStateTests : IDisposable
     [Fact]
     public async Task SnapshotsAreNotChangedByLaterUpdates()
     {
-        await _server.States.UpdateAsync<Counter>("g", c => c.Value = 1);
+        await _server.States.MutateAsync<Counter>("g", c => c.Value = 1);
         var before = _server.States.Get<Counter>("g");
 
-        await _server.States.UpdateAsync<Counter>("g", c => c.Value = 2);
+        await _server.States.MutateAsync<Counter>("g", c => c.Value = 2);
 
         Assert.Equal(1, before.Value);
         Assert.Equal(2, _server.States.Get<Counter>("g").Value);
@@ -51,10 +51,10 @@ public sealed class SessionGroupStateTests : IDisposable
     [Fact]
     public async Task AnUpdateThatThrowsChangesNothing()
     {
-        await _server.States.UpdateAsync<Counter>("g", c => c.Value = 5);
+        await _server.States.MutateAsync<Counter>("g", c => c.Value = 5);
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-            await _server.States.UpdateAsync<Counter>("g", (Action<Counter>)(c =>
+            await _server.States.MutateAsync<Counter>("g", (Action<Counter>)(c =>
             {
                 c.Value = 999;
                 throw new InvalidOperationException("validation failed");
@@ -71,7 +71,7 @@ public sealed class SessionGroupStateTests : IDisposable
         var other = _server.Open<GroupProbe>(new LiveIdentity("user:bob", "bob"));
         var otherRenders = other.Component.Instance.Renders;
 
-        var result = await _server.States.UpdateAsync<Counter>("user:alice", c => c.Value += 3);
+        var result = await _server.States.MutateAsync<Counter>("user:alice", c => c.Value += 3);
 
         Assert.Equal(3, result.Value);
         Assert.Equal(3, (await _server.States.GetAsync<Counter>("user:alice")).Value);
@@ -83,7 +83,7 @@ public sealed class SessionGroupStateTests : IDisposable
     public async Task DeletingAGroupClearsItsStateAndRendersItsCircuits()
     {
         var tab = _server.Open<GroupProbe>(new LiveIdentity("user:alice", "alice"));
-        await tab.State.UpdateAsync<Counter>(c => c.Value = 9);
+        await tab.State.MutateAsync<Counter>(c => c.Value = 9);
         tab.Component.WaitForAssertion(() => Assert.Equal("9", tab.Component.Find(".value").TextContent), Wait.Deadline);
 
         Assert.True(await _server.States.DeleteAsync("user:alice"));
@@ -96,7 +96,7 @@ public sealed class SessionGroupStateTests : IDisposable
     public async Task ListGroupsShowsGroupsWithStateOnly()
     {
         _ = _server.States.Get<Counter>("read-only");
-        await _server.States.UpdateAsync<Counter>("written", c => c.Value = 1);
+        await _server.States.MutateAsync<Counter>("written", c => c.Value = 1);
 
         var groups = new List<string>();
         await foreach (var group in _server.States.ListGroupsAsync())
@@ -110,8 +110,8 @@ public sealed class SessionGroupStateTests : IDisposable
     [Fact]
     public async Task SlotsAreKeyedByTypeOrByTheirDeclaredName()
     {
-        await _server.States.UpdateAsync<NamedSlot>("g", s => s.Text = "hi");
-        await _server.States.UpdateAsync<Counter>("g", c => c.Value = 2);
+        await _server.States.MutateAsync<NamedSlot>("g", s => s.Text = "hi");
+        await _server.States.MutateAsync<Counter>("g", c => c.Value = 2);
 
         Assert.NotNull(await _server.Store.GetAsync<NamedSlot>("g", "todo-list"));
         Assert.NotNull(await _server.Store.GetAsync<Counter>("g", typeof(Counter).FullName!));
@@ -141,9 +141,9 @@ public sealed class SessionGroupStateTests : IDisposable
     [Fact]
     public async Task PublicEdgesValidateArguments()
     {
-        await Assert.ThrowsAsync<ArgumentException>(async () => await _server.States.UpdateAsync<Counter>("", c => c.Value++));
-        await Assert.ThrowsAsync<ArgumentNullException>(async () => await _server.States.UpdateAsync<Counter>("g", (Action<Counter>)null!));
-        await Assert.ThrowsAsync<ArgumentNullException>(async () => await _server.States.UpdateAsync<Counter>(null!, c => c.Value++));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await _server.States.MutateAsync<Counter>("", c => c.Value++));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await _server.States.MutateAsync<Counter>("g", (Action<Counter>)null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await _server.States.MutateAsync<Counter>(null!, c => c.Value++));
         Assert.ThrowsAny<ArgumentException>(() => _server.States.Get<Counter>(null!));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await _server.Store.UpdateAsync<Counter>("g", "k", _ => null!));
     }

@@ -39,7 +39,12 @@ public sealed class SlotLoadTests
 
         public bool Nested { get; private set; }
 
-        public Task RenderAsync(LiveCircuit circuit)
+        public bool Wants(in LiveChange change, LiveIdentity identity) => true;
+
+        // No dispatcher of its own: the delivering thread renders it, as it would a callback.
+        public Task? InvokeAsync(Func<Task> work) => null;
+
+        public Task Render()
         {
             lock (_lock)
             {
@@ -47,7 +52,6 @@ public sealed class SlotLoadTests
                 _rendering = true;
                 try
                 {
-                    circuit.RenderStarting();
                     var value = states.Get<Counter>(groupId).Value;
                     Values.Add(value);
                 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Tests.Components;
 
-public sealed class CascadingSessionGroupStateTests : IDisposable
+public sealed class SessionGroupStateCascadeTests : IDisposable
 {
     private readonly LiveTestServer _server = new();
 
@@ -20,7 +20,7 @@ public sealed class CascadingSessionGroupStateTests : IDisposable
         var other = _server.Open<GroupProbe>(new LiveIdentity("browser:shared"));
         var renders = mine.Component.Instance.Renders;
 
-        await other.State.UpdateAsync<Counter>(c => c.Value = 12);
+        await other.State.MutateAsync<Counter>(c => c.Value = 12);
 
         mine.Component.WaitForAssertion(() => Assert.Equal("12", mine.Component.Find(".value").TextContent), Wait.Deadline);
         Assert.True(mine.Component.Instance.Renders > renders);
@@ -36,15 +36,18 @@ public sealed class CascadingSessionGroupStateTests : IDisposable
     }
 
     [Fact]
-    public void DisposingTheComponentStopsBroadcastsFromReachingIt()
+    public void DisposingALiveComponentEndsItsSubscription()
     {
-        var tab = _server.Open<GroupProbe>(new LiveIdentity("user:alice", "alice"));
+        var tab = _server.Open<LiveProbe>(new LiveIdentity("user:alice", "alice"));
         var circuit = _server.Registry.FindCircuit(tab.Id)!;
-        Assert.Single(circuit.Targets);
+        var counterChanged = LiveState.Blazor.Circuits.LiveChange.Slot("user:alice", LiveState.Blazor.SlotKey<Counter>.Value);
+        Assert.True(circuit.Wants(counterChanged));
+        var targets = circuit.Targets.Length;
 
         tab.Bunit.Dispose();
 
-        Assert.Empty(circuit.Targets);
+        Assert.Equal(targets - 1, circuit.Targets.Length);
+        Assert.False(circuit.Wants(counterChanged));
     }
 
     [Fact]
@@ -57,20 +60,22 @@ public sealed class CascadingSessionGroupStateTests : IDisposable
         var auth = new ServerAuthenticationStateProvider();
         auth.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         bunit.Services.AddSingleton<AuthenticationStateProvider>(auth);
-        bunit.Services.AddScoped(sp => new LiveState.Blazor.Circuits.LiveCircuitContext(
+        var context = new LiveState.Blazor.Circuits.LiveCircuitContext(
             _server.Registry,
             _server.Presence,
             _server.Services.GetRequiredService<LiveState.Blazor.State.SessionGroupStateService>(),
             _server.Services.GetRequiredService<ILiveIdentityResolver>(),
             _server.Services.GetRequiredService<LiveState.Blazor.Diagnostics.LiveStateMetrics>(),
-            sp));
-        await _server.States.UpdateAsync<Counter>(LiveIdentity.BrowserGroup("pre"), c => c.Value = 5);
+            bunit.Services,
+            _server.Services.GetRequiredService<LiveState.Blazor.Circuits.DispatcherIndex>());
+        bunit.Services.AddCascadingValue<SessionGroupState>(_ => context.Cascade);
+        var group = LiveIdentity.BrowserGroup("pre");
+        await _server.States.MutateAsync<Counter>(group, c => c.Value = 5);
 
         bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
-        var root = bunit.Render<CascadingSessionGroupState>(p => p.AddChildContent<GroupProbe>());
+        var probe = bunit.Render<GroupProbe>();
 
-        var probe = root.FindComponent<GroupProbe>();
-        probe.WaitForAssertion(() => Assert.Equal(LiveIdentity.BrowserGroup("pre"), probe.Find(".group").TextContent), Wait.Deadline);
+        Assert.Equal(group, probe.Find(".group").TextContent);
         Assert.Equal("5", probe.Find(".value").TextContent);
         Assert.False(probe.Instance.State!.IsLive);
         Assert.Null(probe.Instance.State.CircuitId);
