@@ -108,10 +108,11 @@ internal sealed class RegisteredOnlyApp : IBenchApp
 
     public Task UpdateAsync(string group) => _state.ReplaceAsync<RenderSlot>(group, static s => s with { Value = s.Value + 1 });
 
-    public Task OpenCircuitAsync(BenchCircuit circuit)
+    public async Task OpenCircuitAsync(BenchCircuit circuit)
     {
         circuit.Services.GetRequiredService<HandWrittenSession>().GroupId = circuit.GroupId;
-        return Handler(circuit).OpenAsync(circuit.Id, CancellationToken.None);
+        await Handler(circuit).OpenAsync(circuit.Id, CancellationToken.None);
+        circuit.EnsureRegisteredInGroup(_services.GetRequiredService<ILiveCircuitRegistry>());
     }
 
     public Task CloseCircuitAsync(BenchCircuit circuit) => Handler(circuit).CloseAsync(circuit.Id);
