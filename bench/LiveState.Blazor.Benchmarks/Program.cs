@@ -13,7 +13,8 @@ using LiveState.Blazor.Benchmarks.Rendering;
 //   idle [seconds] [rounds]           CPU and wake-ups of 1,000 circuits receiving one broadcast every 100 ms
 //   memory [circuits]                 the registry's own structures per circuit
 //   telemetry [rounds]                the cost of listening to LiveState's metrics and spans
-// The real-render commands take --model before|after (default before: today's CascadingSessionGroupState).
+// The real-render commands take --model after|before: after (the default) is this tree's component model; before is
+// LiveState 0.1's cascade and runs only from the 0.1 checkout bench/scripts/before-tree.sh builds (bench/README.md).
 // Anything else goes to BenchmarkDotNet (for example `--filter '*Targeted*' --job short --inProcess`).
 var model = LiveStateModels.Default;
 var rest = new List<string>();
