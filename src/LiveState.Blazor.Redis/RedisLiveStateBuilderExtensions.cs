@@ -34,6 +34,7 @@ public static class RedisLiveStateBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisLiveStateOptions>, RedisLiveStateOptionsValidator>());
 
         services.TryAddSingleton<ServerIdentity>();
+        services.TryAddSingleton<BackendLoops>();
         services.TryAddSingleton<RedisNames>();
         services.TryAddSingleton<RedisConnection>();
 
@@ -54,6 +55,7 @@ public static class RedisLiveStateBuilderExtensions
         services.TryAddSingleton<RedisChangeNotifier>();
         services.Replace(ServiceDescriptor.Singleton<IChangeNotifier>(sp => sp.GetRequiredService<RedisChangeNotifier>()));
 
+        services.TryAddSingleton<GroupKeepAlive>();
         services.TryAddSingleton<RedisLiveStateService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisLiveStateService>(sp => sp.GetRequiredService<RedisLiveStateService>()));
 

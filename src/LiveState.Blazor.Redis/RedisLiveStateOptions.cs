@@ -17,30 +17,40 @@ public sealed class RedisLiveStateOptions
     /// A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c> or
     /// <c>redis.internal:6379,password=...,ssl=true</c>. Unless the string says otherwise, LiveState connects with
     /// <c>abortConnect=false</c> (reconnect in the background), fails commands at once while disconnected (so an
-    /// update fails fast instead of waiting), and retries the connection at least every two seconds.
+    /// update fails fast instead of waiting), and retries the connection at least every two seconds. Exception texts
+    /// never carry keys or command arguments (<see cref="ConfigurationOptions.IncludeDetailInExceptions"/> false).
     /// </summary>
     public string? Configuration { get; set; }
 
     /// <summary>
     /// Configuration as an object, used instead of <see cref="Configuration"/> when set. It is cloned and used as
-    /// given, except that <see cref="ConfigurationOptions.AbortOnConnectFail"/> is always false.
+    /// given, except that <see cref="ConfigurationOptions.AbortOnConnectFail"/> and
+    /// <see cref="ConfigurationOptions.IncludeDetailInExceptions"/> are always false (LiveState's keys hold group
+    /// ids, and an anonymous group id holds the browser's id: no exception text may carry one).
     /// </summary>
     public ConfigurationOptions? ConfigurationOptions { get; set; }
 
     /// <summary>
     /// Creates the connection instead of <see cref="Configuration"/> (to share a multiplexer the application already
     /// has, or in tests). It receives a writer for the connection log. The multiplexer it returns is disposed with
-    /// the application's services.
+    /// the application's services. Configure it with <see cref="ConfigurationOptions.IncludeDetailInExceptions"/>
+    /// false, as LiveState does its own, so that no Redis exception text carries a key (and with it a group id).
     /// </summary>
     public Func<TextWriter, Task<IConnectionMultiplexer>>? ConnectionFactory { get; set; }
 
     /// <summary>
     /// The application's name: the default of <see cref="KeyPrefix"/> and <see cref="ChannelPrefix"/> and the Data
-    /// Protection application name. Default: the host's application name (the entry assembly's name).
+    /// Protection application name. Default: the host's application name (the entry assembly's name). It may not
+    /// hold ':', '{', '}' or white space (the app refuses to start): otherwise one app's keys could look like
+    /// another's (<c>shop</c> and <c>shop:group:x</c>).
     /// </summary>
     public string? ApplicationName { get; set; }
 
-    /// <summary>The prefix of every Redis key LiveState writes. Default <c>livestate:{ApplicationName}:</c>.</summary>
+    /// <summary>
+    /// The prefix of every Redis key LiveState writes. Default <c>livestate:{ApplicationName}:</c>. It must end with
+    /// ':', may not hold '{', '}' or white space, and no part of it between ':' may be <c>group</c> or
+    /// <c>presence</c> (LiveState's own key parts), so that no two apps' keys can overlap.
+    /// </summary>
     public string? KeyPrefix { get; set; }
 
     /// <summary>The prefix of the pub/sub channel LiveState uses. Default: <see cref="KeyPrefix"/>.</summary>

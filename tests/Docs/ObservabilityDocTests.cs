@@ -68,12 +68,21 @@ public sealed partial class ObservabilityDocTests
             await services.GetRequiredService<ILiveBroadcaster>().BroadcastToGroupAsync("team:docs");
         }
 
+        var rows = SpanRows().ToList();
+        Assert.NotEmpty(rows);
         lock (spans)
         {
-            foreach (var (name, tags) in SpanRows())
+            // Every span LiveState recorded has a row: a new span without one fails here.
+            var recordedNames = spans.Select(s => s.OperationName).ToHashSet(StringComparer.Ordinal);
+            Assert.NotEmpty(recordedNames);
+            var undocumented = recordedNames.Except(rows.Select(r => r.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            Assert.True(undocumented.Count == 0, $"Spans recorded but not in docs/observability.md: {string.Join(", ", undocumented)}");
+
+            // Every row names a span that was recorded, with exactly the tags it carries.
+            foreach (var (name, tags) in rows)
             {
                 var recorded = spans.Where(s => s.OperationName == name).ToList();
-                Assert.True(recorded.Count > 0, $"No span '{name}' was recorded; recorded: {string.Join(", ", spans.Select(s => s.OperationName).Distinct())}");
+                Assert.True(recorded.Count > 0, $"No span '{name}' was recorded; recorded: {string.Join(", ", recordedNames)}");
                 var seen = recorded.SelectMany(s => s.TagObjects.Select(t => t.Key)).ToHashSet(StringComparer.Ordinal);
                 foreach (var tag in tags.Where(t => t != "error.type"))
                 {

@@ -1,13 +1,9 @@
 using System.Net;
 using System.Security.Claims;
+using LiveState.Blazor.Docs.Infrastructure;
 using LiveState.Blazor.Docs.Snippets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LiveState.Blazor.Docs;
@@ -91,24 +87,11 @@ public sealed class SnippetTests : IDisposable
         Assert.Null(groups.Get<LastSeen>("browser:x").At);
     }
 
-    private static WebApplicationBuilder NewBuilder()
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        return builder;
-    }
+    private static WebApplicationBuilder NewBuilder() => DocsApp.NewBuilder();
 
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+    private static string Address(WebApplication app) => DocsApp.Address(app);
 
-    private static HttpRequestMessage Page(string path)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.TryAddWithoutValidation("Accept", "text/html");
-        request.Headers.TryAddWithoutValidation("Sec-Fetch-Dest", "document");
-        return request;
-    }
+    private static HttpRequestMessage Page(string path) => DocsApp.Page(path);
 
     private static ClaimsPrincipal SignedIn(string userId, params (string Type, string Value)[] claims) =>
         new(new ClaimsIdentity(

@@ -8,8 +8,9 @@ namespace LiveState.Blazor.Redis.Health;
 /// <summary>
 /// Reports what LiveState's Redis backend can do right now: whether its connection is up (or reconnecting), whether
 /// it is subscribed to the app's channel (so broadcasts and presence of other servers arrive), and how long a PING
-/// takes. Reads the backend's own connection and subscription; never opens a connection, never throws, and waits
-/// for Redis no longer than its timeout.
+/// takes, and whether any of its background jobs (presence writer, heartbeat, message handler, catch-up) is failing.
+/// Reads the backend's own connection, subscription and jobs; never opens a connection, never throws, and waits for
+/// Redis no longer than its timeout.
 /// </summary>
 internal sealed class RedisLiveStateHealthCheck : IHealthCheck
 {
@@ -17,15 +18,17 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
     private readonly BackplaneSubscriber? _subscriber;
     private readonly RedisNames? _names;
     private readonly ServerIdentity? _server;
+    private readonly BackendLoops? _loops;
     private readonly TimeSpan _timeout;
 
     // The services are null when AddRedis was not called: the check then says so instead of failing to resolve.
-    public RedisLiveStateHealthCheck(RedisConnection? connection, BackplaneSubscriber? subscriber, RedisNames? names, ServerIdentity? server, TimeSpan timeout)
+    public RedisLiveStateHealthCheck(RedisConnection? connection, BackplaneSubscriber? subscriber, RedisNames? names, ServerIdentity? server, BackendLoops? loops, TimeSpan timeout)
     {
         _connection = connection;
         _subscriber = subscriber;
         _names = names;
         _server = server;
+        _loops = loops;
         _timeout = timeout;
     }
 
@@ -40,7 +43,7 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
         catch (Exception ex)
         {
             // Whatever a multiplexer being disposed under us (the app stopping) or a bug throws: a result, never a throw.
-            return new HealthCheckResult(failure, $"The Redis health check failed: {ex.Message}", ex);
+            return new HealthCheckResult(failure, $"The Redis health check failed: {RedisFailures.Describe(ex)}", RedisFailures.Scrub(ex));
         }
     }
 
@@ -96,7 +99,7 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
         {
             // A connection that broke between IsConnected and the PING, or anything else: a result, never a throw.
             data["subscribed"] = IsSubscribed(multiplexer);
-            return new HealthCheckResult(failure, $"Redis did not answer PING: {ex.Message}", ex, data);
+            return new HealthCheckResult(failure, $"Redis did not answer PING: {RedisFailures.Describe(ex)}", RedisFailures.Scrub(ex), data);
         }
 
         data["ping_ms"] = roundTrip.TotalMilliseconds;
@@ -106,6 +109,18 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
         {
             return HealthCheckResult.Degraded(
                 "Connected to Redis, but not subscribed to the LiveState channel: broadcasts and presence of other servers do not reach this server. The subscription is retried on every heartbeat.",
+                data: data);
+        }
+
+        // Redis answers, yet one of the backend's own jobs keeps failing (Redis out of memory, data it cannot read):
+        // this server works on, but what it should tell the others (presence) or hear from them may not get through.
+        if (_loops?.Failing() is { Count: > 0 } failing)
+        {
+            data["failing"] = string.Join(", ", failing.Select(l => l.Name));
+            var first = failing[0].Status;
+            var since = first.Since is { } start ? $" since {start:O}" : string.Empty;
+            return HealthCheckResult.Degraded(
+                $"Connected to Redis, but LiveState's {data["failing"]} {(failing.Count == 1 ? "is" : "are")} failing{since} (failures in a row: {first.Failures}; last: {first.LastError}). Each retries with a backoff.",
                 data: data);
         }
 

@@ -15,9 +15,11 @@ public static class RedisLiveStateHealthCheckBuilderExtensions
 
     /// <summary>
     /// Adds a health check of LiveState's Redis backend (the one <c>AddLiveState().AddRedis(...)</c> set up). It is
-    /// <see cref="HealthStatus.Healthy"/> when the connection is up, this server is subscribed to the app's channel
-    /// and Redis answers PING within half the <paramref name="timeout"/>; <see cref="HealthStatus.Degraded"/> when
-    /// connected but not subscribed (broadcasts of other servers do not arrive) or slow to answer; and
+    /// <see cref="HealthStatus.Healthy"/> when the connection is up, this server is subscribed to the app's channel,
+    /// none of the backend's background jobs is failing and Redis answers PING within half the
+    /// <paramref name="timeout"/>; <see cref="HealthStatus.Degraded"/> when connected but not subscribed (broadcasts
+    /// of other servers do not arrive), when a background job keeps failing (for example the presence writer while
+    /// Redis is out of memory; the data then holds <c>failing</c>), or slow to answer; and
     /// <paramref name="failureStatus"/> when the connection is down (reconnecting), was never made, or PING fails
     /// or times out. The result's data holds <c>connected</c>, <c>subscribed</c>, <c>ping_ms</c>,
     /// <c>endpoints</c>, <c>channel</c> and <c>server</c> (this server's id). The check never throws and never
@@ -48,6 +50,7 @@ public static class RedisLiveStateHealthCheckBuilderExtensions
                 services.GetService<BackplaneSubscriber>(),
                 services.GetService<RedisNames>(),
                 services.GetService<ServerIdentity>(),
+                services.GetService<BackendLoops>(),
                 wait),
             failureStatus,
             tags));

@@ -47,11 +47,11 @@ internal sealed class BackplanePublisher
         {
             if (Interlocked.Exchange(ref _failing, 1) == 0)
             {
-                Log.PublishFailed(_logger, message.Kind, ex);
+                Log.PublishFailed(_logger, message.Kind, RedisFailures.Scrub(ex));
             }
             else
             {
-                Log.PublishStillFailing(_logger, message.Kind, ex.Message);
+                Log.PublishStillFailing(_logger, message.Kind, RedisFailures.Describe(ex));
             }
 
             return false;

@@ -29,6 +29,8 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
     private readonly SlotCacheSync _cache;
     private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly ILogger _logger;
+    private readonly SupervisedLoop _handler;
+    private readonly LogLimiter _unreadable;
     private ChannelMessageQueue? _queue;
     private long _received;
 
@@ -42,6 +44,9 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         RemotePresence presence,
         SlotCacheSync cache,
         IOptionsMonitor<LiveStateOptions> options,
+        IOptions<RedisLiveStateOptions> redisOptions,
+        BackendLoops loops,
+        TimeProvider time,
         ILogger<BackplaneSubscriber> logger)
     {
         _connection = connection;
@@ -54,6 +59,11 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         _cache = cache;
         _options = options;
         _logger = logger;
+
+        // Messages arrive at their own pace: a failure is reported until the next message is handled, or for one
+        // presence timeout (heartbeats of other servers arrive far more often) if none comes.
+        _handler = loops.Add("message handler", logger, TimeSpan.Zero, () => TimeSpan.Zero, () => redisOptions.Value.PresenceTimeout);
+        _unreadable = new LogLimiter(time, SupervisedLoop.RepeatLogInterval);
     }
 
     public bool IsSubscribed => Volatile.Read(ref _queue) is not null;
@@ -81,7 +91,7 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
-            Log.SubscribeFailed(_logger, ex.Message);
+            Log.SubscribeFailed(_logger, RedisFailures.Describe(ex));
 
             // A subscription that failed on the wire stays registered with the multiplexer, holding a queue nobody
             // reads; clear it, so the next attempt starts clean.
@@ -106,19 +116,19 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
 
     private async Task HandleAsync(ChannelMessage delivery)
     {
-        BackplaneMessage? message;
-        try
+        // Written by anyone who can publish on the channel, or by another version of LiveState: never trusted to parse.
+        if (BackplaneMessage.TryParse(delivery.Message, out var message, out var problem) is false)
         {
-            message = BackplaneMessage.Parse((byte[])delivery.Message!);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException)
-        {
-            Log.MessageUnreadable(_logger, ex);
+            if (_unreadable.TryEnter(out var suppressed))
+            {
+                Log.MessageUnreadable(_logger, problem, suppressed);
+            }
+
             return;
         }
 
         // Our own echo: this server delivered locally when it published.
-        if (message is null || string.Equals(message.Server, _self.Id, StringComparison.Ordinal))
+        if (string.Equals(message.Server, _self.Id, StringComparison.Ordinal))
         {
             return;
         }
@@ -164,12 +174,18 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
             // Presence catches up by its sequence numbers or after the reconnect; state by the restore refresh.
-            Log.MessageHandlingFailed(_logger, message.Kind, ex.Message);
+            Log.MessageHandlingFailed(_logger, message.Kind, RedisFailures.Describe(ex));
+            return;
         }
         catch (Exception ex)
         {
-            Log.MessageHandlerFailed(_logger, message.Kind, ex);
+            // The channel goes on with the next message whatever this one did; the health check reports it meanwhile.
+            Log.MessageHandlerFailed(_logger, message.Kind, RedisFailures.Describe(ex));
+            _handler.Failed(ex);
+            return;
         }
+
+        _handler.Succeeded();
     }
 
     /// <summary>Re-renders the local presence readers of groups whose cluster presence changed (coalesced per group).</summary>
@@ -235,8 +251,9 @@ internal sealed class BackplaneSubscriber : IAsyncDisposable
         {
             await queue.UnsubscribeAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        catch (Exception)
         {
+            // Stopping: the subscription goes with the connection anyway.
         }
     }
 }

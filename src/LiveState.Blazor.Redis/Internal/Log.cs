@@ -30,14 +30,14 @@ internal static partial class Log
     [LoggerMessage(111, LogLevel.Warning, "Could not subscribe to the LiveState channel ({Reason}); retrying on the next heartbeat.")]
     public static partial void SubscribeFailed(ILogger logger, string reason);
 
-    [LoggerMessage(112, LogLevel.Warning, "A message on the LiveState channel could not be read; skipped.")]
-    public static partial void MessageUnreadable(ILogger logger, Exception exception);
+    [LoggerMessage(112, LogLevel.Warning, "A message on the LiveState channel could not be read ({Problem}); skipped. {Suppressed} more were skipped since the last such line.")]
+    public static partial void MessageUnreadable(ILogger logger, string problem, int suppressed);
 
     [LoggerMessage(113, LogLevel.Debug, "A {Kind} message from another server could not be handled fully: {Reason}.")]
     public static partial void MessageHandlingFailed(ILogger logger, MessageKind kind, string reason);
 
-    [LoggerMessage(114, LogLevel.Error, "Handling a {Kind} message from another server failed.")]
-    public static partial void MessageHandlerFailed(ILogger logger, MessageKind kind, Exception exception);
+    [LoggerMessage(114, LogLevel.Debug, "Handling a {Kind} message from another server failed: {Reason}.")]
+    public static partial void MessageHandlerFailed(ILogger logger, MessageKind kind, string reason);
 
     [LoggerMessage(115, LogLevel.Warning, "Delivering a broadcast from another server failed.")]
     public static partial void RemoteDeliveryFailed(ILogger logger, Exception exception);
@@ -51,9 +51,6 @@ internal static partial class Log
     [LoggerMessage(122, LogLevel.Information, "Broadcasts reach the other servers again.")]
     public static partial void PublishRecovered(ILogger logger);
 
-    [LoggerMessage(130, LogLevel.Debug, "Publishing this server's presence failed ({Reason}); it is written again once Redis answers.")]
-    public static partial void PresenceWriteFailed(ILogger logger, string reason);
-
     [LoggerMessage(131, LogLevel.Information, "Server {ServerId} was silent for {Timeout}; dropped its {Count} circuits from presence.")]
     public static partial void ServerExpired(ILogger logger, string serverId, int count, TimeSpan timeout);
 
@@ -63,15 +60,30 @@ internal static partial class Log
     [LoggerMessage(133, LogLevel.Information, "Caught up after a Redis outage: {Servers} other servers with {Circuits} circuits.")]
     public static partial void CaughtUp(ILogger logger, int servers, int circuits);
 
-    [LoggerMessage(134, LogLevel.Debug, "Catching up with Redis failed ({Reason}); trying again on the next heartbeat.")]
-    public static partial void CatchUpFailed(ILogger logger, string reason);
+    [LoggerMessage(136, LogLevel.Warning, "A presence entry of server {ServerId} could not be read ({Problem}); skipped. {Suppressed} more were skipped since the last such line.")]
+    public static partial void PresenceEntryUnreadable(ILogger logger, string serverId, string problem, int suppressed);
 
-    [LoggerMessage(135, LogLevel.Error, "The LiveState heartbeat failed.")]
-    public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+    [LoggerMessage(140, LogLevel.Debug, "Refreshing the cached state of group {GroupId} failed ({Reason}); serving the cached snapshot.")]
+    public static partial void CacheRefreshFailed(ILogger logger, string groupId, string reason);
 
-    [LoggerMessage(140, LogLevel.Debug, "Refreshing the cached state of group {GroupId} failed; serving the cached snapshot.")]
-    public static partial void CacheRefreshFailed(ILogger logger, string groupId, Exception exception);
+    [LoggerMessage(142, LogLevel.Warning, "Slot {SlotKey} of group {GroupId} could not be read ({Reason}); its last readable snapshot stays on screen. {Suppressed} more were skipped since the last such line.")]
+    public static partial void SlotUnreadable(ILogger logger, string slotKey, string groupId, string reason, int suppressed);
 
     [LoggerMessage(141, LogLevel.Debug, "Slot {SlotKey} of group {GroupId} was not updated: Redis is unavailable ({Reason}).")]
     public static partial void UpdateUnavailable(ILogger logger, string slotKey, string groupId, string reason);
+
+    [LoggerMessage(143, LogLevel.Warning, "The state of group {GroupId} is gone from Redis although it was on screen here (expired, evicted, or deleted outside LiveState); its cached copy is dropped and its screens show what Redis holds.")]
+    public static partial void GroupVanished(ILogger logger, string groupId);
+
+    [LoggerMessage(150, LogLevel.Warning, "The Redis backend's {Loop} failed ({Reason}); it retries in {BackoffMs} ms and is reported failing until it succeeds.")]
+    public static partial void LoopFailed(ILogger logger, string loop, string reason, long backoffMs, Exception exception);
+
+    [LoggerMessage(151, LogLevel.Debug, "The Redis backend's {Loop} is still failing ({Failures} failures in a row, {Suppressed} not logged): {Reason}.")]
+    public static partial void LoopStillFailing(ILogger logger, string loop, int failures, int suppressed, string reason);
+
+    [LoggerMessage(152, LogLevel.Information, "The Redis backend's {Loop} works again after {Failures} failures in {Duration}.")]
+    public static partial void LoopRecovered(ILogger logger, string loop, int failures, TimeSpan duration);
+
+    [LoggerMessage(153, LogLevel.Information, "This server could not say farewell to the others ({Reason}); they drop its circuits when its presence times out.")]
+    public static partial void FarewellFailed(ILogger logger, string reason);
 }

@@ -14,7 +14,9 @@ namespace LiveState.Blazor.Redis.Internal;
 /// </summary>
 /// <remarks>
 /// One loop does every write, in order: changes (batched), heartbeats, full snapshots (at start, after an outage,
-/// or when the hash expired), and the farewell. Writes that fail mark the hash stale; the next write is a snapshot.
+/// or when the hash expired), and the farewell. A write that fails, whatever the error, marks the hash stale (the
+/// next write is a snapshot) and the loop failing: it is logged, reported by the health check, retried after a
+/// backoff no longer than the heartbeat interval, and a flush never waits on a failing loop.
 /// </remarks>
 internal sealed class PresenceWriter : IAsyncDisposable
 {
@@ -67,13 +69,14 @@ internal sealed class PresenceWriter : IAsyncDisposable
     private readonly ServerIdentity _server;
     private readonly RedisLiveStateOptions _options;
     private readonly ILogger _logger;
+    private readonly SupervisedLoop _supervisor;
     private Task? _loop;
     private long _sequence;
     private bool _stale = true;
     private int _pending;
     private volatile bool _running;
 
-    public PresenceWriter(CircuitRegistry local, RedisConnection connection, RedisNames names, ServerIdentity server, IOptions<RedisLiveStateOptions> options, ILogger<PresenceWriter> logger)
+    public PresenceWriter(CircuitRegistry local, RedisConnection connection, RedisNames names, ServerIdentity server, IOptions<RedisLiveStateOptions> options, BackendLoops loops, ILogger<PresenceWriter> logger)
     {
         _local = local;
         _connection = connection;
@@ -81,7 +84,14 @@ internal sealed class PresenceWriter : IAsyncDisposable
         _server = server;
         _options = options.Value;
         _logger = logger;
+
+        // A failing write is retried at the next piece of work (a heartbeat at the latest), after a backoff within
+        // the heartbeat interval: the others must hear from this server before its presence times out.
+        _supervisor = loops.Add("presence writer", logger, TimeSpan.FromMilliseconds(50), () => _options.PresenceHeartbeatInterval);
     }
+
+    /// <summary>Whether the last write failed (and none succeeded since).</summary>
+    public bool IsFailing => _supervisor.IsFailing;
 
     private long ExpiryMilliseconds => (long)Math.Ceiling(_options.PresenceTimeout.TotalMilliseconds);
 
@@ -96,7 +106,7 @@ internal sealed class PresenceWriter : IAsyncDisposable
         _running = true;
         _local.Changed += OnLocalChanged;
         _work.Writer.TryWrite(Work.Snapshot);
-        _loop = RunAsync(_stopping.Token);
+        _loop = _supervisor.RunAsync(RunAsync, _stopping.Token);
     }
 
     public void Heartbeat() => Post(Work.Heartbeat);
@@ -107,7 +117,8 @@ internal sealed class PresenceWriter : IAsyncDisposable
     /// <summary>Completes once every change made so far is published, so a broadcast sent next is counted with it.</summary>
     public Task FlushAsync()
     {
-        if (!_running || Volatile.Read(ref _pending) == 0)
+        // A failing loop will write a snapshot once Redis lets it: nothing to wait for now.
+        if (!_running || Volatile.Read(ref _pending) == 0 || _supervisor.IsFailing)
         {
             return Task.CompletedTask;
         }
@@ -129,21 +140,23 @@ internal sealed class PresenceWriter : IAsyncDisposable
         _work.Writer.TryComplete();
         if (_loop is not null)
         {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The supervised loop never faults; a stop that is cancelled goes on to the farewell at once.
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
             var message = new BackplaneMessage { Server = _server.Id, Kind = MessageKind.Leave }.ToUtf8();
             await database.ScriptEvaluateAsync(LeaveScript, [_names.Presence(_server.Id)], [_names.Events.ToString(), message])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             await database.SetRemoveAsync(_names.Servers, _server.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (RedisFailures.IsUnavailable(ex) || ex is OperationCanceledException)
+        catch (Exception ex)
         {
-            // The others drop this server when its heartbeat stops.
-            Log.PresenceWriteFailed(_logger, ex.Message);
+            // Whatever failed, a stop never throws: the others drop this server when its heartbeat stops.
+            Log.FarewellFailed(_logger, RedisFailures.Describe(ex));
         }
     }
 
@@ -199,30 +212,40 @@ internal sealed class PresenceWriter : IAsyncDisposable
                     }
                 }
 
-                await WriteAsync(changes, heartbeat).ConfigureAwait(false);
-                Interlocked.Add(ref _pending, -changes.Count);
-                changes.Clear();
-                foreach (var flushed in flushes)
+                try
                 {
-                    flushed.TrySetResult();
+                    await WriteAsync(changes, heartbeat).ConfigureAwait(false);
+                    _supervisor.Succeeded();
                 }
+                finally
+                {
+                    // Written, or covered by the snapshot that follows a failure.
+                    Interlocked.Add(ref _pending, -changes.Count);
+                    changes.Clear();
+                    foreach (var flushed in flushes)
+                    {
+                        flushed.TrySetResult();
+                    }
 
-                flushes.Clear();
+                    flushes.Clear();
+                }
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
         }
         finally
         {
-            foreach (var flushed in flushes)
+            // Stopping, or failed (the supervisor backs off before the next run): no flush waits meanwhile, and the
+            // queued changes are covered by the snapshot that a failure makes the next write.
+            if (!_running || cancellationToken.IsCancellationRequested || _stale)
             {
-                flushed.TrySetResult();
-            }
+                while (reader.TryRead(out var work))
+                {
+                    if (work.Kind == WorkKind.Change)
+                    {
+                        Interlocked.Decrement(ref _pending);
+                    }
 
-            while (reader.TryRead(out var work))
-            {
-                work.Flushed?.TrySetResult();
+                    work.Flushed?.TrySetResult();
+                }
             }
         }
     }
@@ -259,11 +282,12 @@ internal sealed class PresenceWriter : IAsyncDisposable
                 _stale = false;
             }
         }
-        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        catch
         {
-            // What failed may or may not have landed: write everything once Redis answers again.
+            // What failed may or may not have landed: write everything once Redis answers again. The supervisor
+            // logs the error, reports it and backs off.
             _stale = true;
-            Log.PresenceWriteFailed(_logger, ex.Message);
+            throw;
         }
     }
 

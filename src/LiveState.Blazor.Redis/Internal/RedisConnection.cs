@@ -111,12 +111,16 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
 
         configuration.AbortOnConnectFail = false;
+
+        // Keys and command arguments stay out of exception messages and their Data: a key holds a group id, and an
+        // anonymous group id holds the browser's id, which no log line may carry whole.
+        configuration.IncludeDetailInExceptions = false;
         configuration.ClientName ??= $"livestate-{_server.Id}";
         return configuration;
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
-        Log.ConnectionFailed(_logger, e.EndPoint?.ToString(), e.ConnectionType, e.FailureType, e.Exception);
+        Log.ConnectionFailed(_logger, e.EndPoint?.ToString(), e.ConnectionType, e.FailureType, e.Exception is { } exception ? RedisFailures.Scrub(exception) : null);
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {

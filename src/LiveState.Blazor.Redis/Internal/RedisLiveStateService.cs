@@ -8,7 +8,7 @@ namespace LiveState.Blazor.Redis.Internal;
 /// <summary>
 /// Runs the backplane for the host's lifetime: connects, subscribes, publishes this server's presence and reads
 /// the others'. On every heartbeat it renews presence, drops silent servers, retries a subscription that failed,
-/// and sweeps the state cache. After Redis comes back it catches up: presence is rewritten and re-read, cached
+/// keeps the groups on screen from expiring (when due, see <see cref="GroupKeepAlive"/>), and sweeps the state cache. After Redis comes back it catches up: presence is rewritten and re-read, cached
 /// state is refreshed, and the circuits showing it re-render.
 /// </summary>
 internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
@@ -24,7 +24,14 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
     private readonly IOptionsMonitor<LiveStateOptions> _liveState;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SupervisedLoop _heartbeat;
+    private readonly SupervisedLoop _catchUp;
+    private readonly SupervisedLoop _keepingAlive;
+    private readonly GroupKeepAlive _keepAlive;
+    private long _lastKeepAlive;
+    private Task _keepAliveRun = Task.CompletedTask;
     private Task? _loop;
+    private long _lastSweep;
     private int _restoreRequested;
     private int _disposed;
 
@@ -38,8 +45,11 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         IOptions<RedisLiveStateOptions> options,
         IOptionsMonitor<LiveStateOptions> liveState,
         TimeProvider time,
+        BackendLoops loops,
+        GroupKeepAlive keepAlive,
         ILogger<RedisLiveStateService> logger)
     {
+        _keepAlive = keepAlive;
         _connection = connection;
         _subscriber = subscriber;
         _presence = presence;
@@ -50,6 +60,11 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         _liveState = liveState;
         _time = time;
         _logger = logger;
+
+        // Both run at the heartbeat's pace: a failed tick or catch-up is tried again at the next tick.
+        _heartbeat = loops.Add("heartbeat", logger, options.Value.PresenceHeartbeatInterval, () => _options.PresenceHeartbeatInterval);
+        _catchUp = loops.Add("catch-up with Redis", logger, options.Value.PresenceHeartbeatInterval, () => _options.PresenceHeartbeatInterval);
+        _keepingAlive = loops.Add("group keep-alive", logger, options.Value.PresenceHeartbeatInterval, () => _options.PresenceHeartbeatInterval);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -65,9 +80,20 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         {
             // Logged by the connection; the heartbeat retries.
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing Redis does stops the app from starting: the heartbeat subscribes again and reports meanwhile.
+            _heartbeat.Failed(ex);
+        }
 
         _presence.Start();
-        await TryAsync(ct => _remote.ResyncAllAsync(ct), cancellationToken).ConfigureAwait(false);
+
+        // An unreadable presence hash, or Redis away: start anyway, and catch up on the next heartbeat.
+        if (!await _catchUp.RunOnceAsync(ct => _remote.ResyncAllAsync(ct), cancellationToken).ConfigureAwait(false))
+        {
+            OnRestored();
+        }
+
         _loop = RunAsync(_stopping.Token);
     }
 
@@ -80,6 +106,9 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
             await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await _keepAliveRun.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // Neither throws: a stop always completes, with a farewell when Redis lets it.
         await _presence.LeaveAsync(cancellationToken).ConfigureAwait(false);
         await _subscriber.DisposeAsync().ConfigureAwait(false);
     }
@@ -89,20 +118,13 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.PresenceHeartbeatInterval, _time);
-        var lastSweep = _time.GetTimestamp();
+        _lastSweep = _lastKeepAlive = _time.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                try
-                {
-                    await TickAsync(ref lastSweep, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The heartbeat must outlive any one failure.
-                    Log.HeartbeatFailed(_logger, ex);
-                }
+                // The heartbeat outlives any one failure: the supervisor logs and reports it, the next tick retries.
+                await _heartbeat.RunOnceAsync(TickAsync, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -110,16 +132,45 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         }
     }
 
-    private Task TickAsync(ref long lastSweep, CancellationToken cancellationToken)
+    private Task TickAsync(CancellationToken cancellationToken)
     {
         var scanInterval = _liveState.CurrentValue.IdleGroupScanInterval;
-        if (_time.GetElapsedTime(lastSweep) >= scanInterval)
+        if (_time.GetElapsedTime(_lastSweep) >= scanInterval)
         {
-            lastSweep = _time.GetTimestamp();
-            _cache.Sweep(idleSince: lastSweep - (long)(scanInterval.TotalSeconds * _time.TimestampFrequency));
+            _lastSweep = _time.GetTimestamp();
+            _cache.Sweep(idleSince: _lastSweep - (long)(scanInterval.TotalSeconds * _time.TimestampFrequency));
         }
 
         return BeatAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Groups on screen must not expire in Redis: extend them when due, beside the heartbeat (never holding it up:
+    /// thousands of groups take longer than a heartbeat); a failed pass is tried again at the next tick.
+    /// </summary>
+    private void KeepGroupsAlive(CancellationToken cancellationToken)
+    {
+        if (!_keepAliveRun.IsCompleted || (_time.GetElapsedTime(_lastKeepAlive) < _keepAlive.Interval && !_keepingAlive.IsFailing))
+        {
+            return;
+        }
+
+        _keepAliveRun = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    if (await _keepingAlive.RunOnceAsync(ct => _keepAlive.RunAsync(ct), cancellationToken).ConfigureAwait(false))
+                    {
+                        _lastKeepAlive = _time.GetTimestamp();
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping.
+                }
+            },
+            CancellationToken.None);
     }
 
     private async Task BeatAsync(CancellationToken cancellationToken)
@@ -131,13 +182,14 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         }
 
         _presence.Heartbeat();
+        KeepGroupsAlive(cancellationToken);
         var dropped = await _remote.ExpireAsync(cancellationToken).ConfigureAwait(false);
         if (dropped.Count > 0)
         {
             _subscriber.RenderPresenceChange(dropped);
         }
 
-        if (Interlocked.Exchange(ref _restoreRequested, 0) == 1 && !await TryAsync(CatchUpAsync, cancellationToken).ConfigureAwait(false))
+        if (Interlocked.Exchange(ref _restoreRequested, 0) == 1 && !await _catchUp.RunOnceAsync(CatchUpAsync, cancellationToken).ConfigureAwait(false))
         {
             OnRestored();
         }
@@ -156,20 +208,6 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
         Log.CaughtUp(_logger, _remote.ServerCount, _remote.Count);
     }
 
-    private async Task<bool> TryAsync(Func<CancellationToken, Task> action, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await action(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
-        {
-            Log.CatchUpFailed(_logger, ex.Message);
-            return false;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         // Registered as itself and as a hosted service: the container disposes it twice.
@@ -185,6 +223,7 @@ internal sealed class RedisLiveStateService : IHostedService, IAsyncDisposable
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await _keepAliveRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
 }

@@ -81,6 +81,17 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
                     return slot;
                 }
 
+                if (newer is null && current is { Version: > 0 })
+                {
+                    // The slot was there (this server showed version N) and is gone: the key expired, was evicted, or
+                    // was deleted behind LiveState's back. The update starts from what Redis holds (nothing); the
+                    // cached copy goes, so this server's screens show that too instead of the vanished version.
+                    if (_sync.DropVanished(groupId))
+                    {
+                        Log.GroupVanished(_logger, LiveIdentity.Redact(groupId));
+                    }
+                }
+
                 current = newer;
                 _metrics.UpdateConflict(retrying: true);
                 if (conflicts >= ConflictsBeforeBackoff)
@@ -92,7 +103,7 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
         {
-            Log.UpdateUnavailable(_logger, slotKey, LiveIdentity.Redact(groupId), ex.Message);
+            Log.UpdateUnavailable(_logger, slotKey, LiveIdentity.Redact(groupId), RedisFailures.Describe(ex));
             throw Unavailable($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' was not updated: Redis is unavailable. (If Redis failed while answering, the update may still have been applied.)", ex);
         }
         finally
@@ -126,12 +137,17 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
     public async IAsyncEnumerable<string> ListGroupsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var multiplexer = await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var server in multiplexer.GetServers())
+
+        // Every master holds its own share of the keys (all of them on a single Redis, a range of slots on a
+        // Cluster): a master out of reach would make the listing silently partial, and a purge by it incomplete.
+        var masters = multiplexer.GetServers().Where(s => !s.IsReplica).ToList();
+        if (masters.Count == 0 || masters.Any(s => !s.IsConnected))
         {
-            if (server.IsReplica || !server.IsConnected)
-            {
-                continue;
-            }
+            throw new LiveStateUnavailableException("Groups could not be listed: a Redis server that holds some of them is unavailable.");
+        }
+
+        foreach (var server in masters)
+        {
 
             var keys = server.KeysAsync(pattern: _slots.Names.GroupPattern, pageSize: 500).GetAsyncEnumerator(cancellationToken);
             try
@@ -172,5 +188,5 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         }
     }
 
-    private static LiveStateUnavailableException Unavailable(string message, Exception inner) => new(message, inner);
+    private static LiveStateUnavailableException Unavailable(string message, Exception inner) => new(message, RedisFailures.Scrub(inner));
 }

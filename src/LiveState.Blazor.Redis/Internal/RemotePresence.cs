@@ -28,6 +28,7 @@ internal sealed class RemotePresence
     private readonly RedisLiveStateOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly LogLimiter _unreadable;
 
     public RemotePresence(RedisConnection connection, RedisNames names, ServerIdentity self, IOptions<RedisLiveStateOptions> options, TimeProvider time, ILogger<RemotePresence> logger)
     {
@@ -37,6 +38,7 @@ internal sealed class RemotePresence
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _unreadable = new LogLimiter(time, SupervisedLoop.RepeatLogInterval);
     }
 
     /// <summary>Raised after a remote circuit opens, changes or closes, with the gate held: handlers must be quick.</summary>
@@ -83,7 +85,7 @@ internal sealed class RemotePresence
             var known = _servers.GetValueOrDefault(message.Server);
             switch (message.Kind)
             {
-                case MessageKind.Presence when known is not null && message.Sequence == known.Sequence + 1:
+                case MessageKind.Presence when known is not null && message.Sequence == known.Sequence + 1 && AllReadable(message):
                     known.Sequence = message.Sequence;
                     known.LastSeen = Now;
                     affected = new HashSet<string>(StringComparer.Ordinal);
@@ -104,7 +106,9 @@ internal sealed class RemotePresence
 
                     break;
                 case MessageKind.Presence or MessageKind.Heartbeat or MessageKind.Snapshot:
-                    // New server, a snapshot, or a gap in its numbering (a message was missed): read its hash.
+                    // New server, a snapshot, a gap in its numbering (a message was missed), or a change this server
+                    // cannot read (another version wrote it): read its hash, where unreadable entries are skipped. The
+                    // groups whose presence changed re-render their presence readers here (a new server's circuits too).
                     await ResyncServerAsync(message.Server, affected = new HashSet<string>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
                     break;
             }
@@ -217,14 +221,19 @@ internal sealed class RemotePresence
             var name = (string)field.Name!;
             if (name == PresenceWriter.SequenceField)
             {
-                state.Sequence = (long)field.Value;
+                // Unreadable: 0, so the next change looks like a gap and brings this server back here.
+                state.Sequence = field.Value.TryParse(out long sequence) ? sequence : 0;
                 continue;
             }
 
-            if (PresenceEntry.Parse((byte[])field.Value!) is { IsRemoval: false } entry)
+            if (PresenceEntry.TryParse(field.Value, out var entry, out var problem))
             {
                 seen.Add(entry.CircuitId);
                 Apply(state, entry, affected);
+            }
+            else
+            {
+                Unreadable(serverId, problem);
             }
         }
 
@@ -238,6 +247,29 @@ internal sealed class RemotePresence
 
         state.LastSeen = Now;
         return true;
+    }
+
+    private bool AllReadable(BackplaneMessage message)
+    {
+        foreach (var entry in message.Changes ?? [])
+        {
+            if (!entry.IsValid(out var problem))
+            {
+                Unreadable(message.Server, problem);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Unreadable(string serverId, string problem)
+    {
+        if (_unreadable.TryEnter(out var suppressed))
+        {
+            // The server id came from Redis too: bounded, never a whole unbounded value in a log line.
+            Log.PresenceEntryUnreadable(_logger, serverId.Length > 64 ? string.Concat(serverId.AsSpan(0, 64), "…") : serverId, problem, suppressed);
+        }
     }
 
     private void Apply(ServerState state, PresenceEntry entry, HashSet<string>? affected)

@@ -23,6 +23,7 @@ internal sealed class SlotCacheSync : IDisposable
     private readonly CircuitRegistry _local;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly LogLimiter _unreadable;
 
     public SlotCacheSync(RedisSlots slots, SlotCache cache, CircuitRegistry local, TimeProvider time, ILogger<SlotCacheSync> logger)
     {
@@ -31,6 +32,7 @@ internal sealed class SlotCacheSync : IDisposable
         _local = local;
         _time = time;
         _logger = logger;
+        _unreadable = new LogLimiter(time, SupervisedLoop.RepeatLogInterval);
         _local.Changed += OnLocalChanged;
     }
 
@@ -78,8 +80,17 @@ internal sealed class SlotCacheSync : IDisposable
             catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
             {
                 // Keep serving the cached snapshot; when Redis is back, RefreshAllAsync catches up.
-                Log.CacheRefreshFailed(_logger, LiveIdentity.Redact(groupId), ex);
+                Log.CacheRefreshFailed(_logger, LiveIdentity.Redact(groupId), RedisFailures.Describe(ex));
                 return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // This slot does not read as its type (another version of the app wrote it): it keeps its last
+                // readable snapshot, and the group's other slots are refreshed and re-rendered all the same.
+                if (_unreadable.TryEnter(out var suppressed))
+                {
+                    Log.SlotUnreadable(_logger, slotKey, LiveIdentity.Redact(groupId), RedisFailures.Describe(ex), suppressed);
+                }
             }
         }
     }
@@ -155,6 +166,45 @@ internal sealed class SlotCacheSync : IDisposable
         }
 
         return swept;
+    }
+
+    /// <summary>The groups with some slot in the render cache (shown here, also without a circuit of theirs here).</summary>
+    public IEnumerable<string> CachedGroups()
+    {
+        foreach (var (groupId, group) in _groups)
+        {
+            if (IsCached(groupId, group))
+            {
+                yield return groupId;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The group's key is gone from Redis although this server showed a stored version of it (expired, evicted, or
+    /// deleted behind LiveState's back): drop what the cache holds, so renders load what Redis holds now instead of
+    /// keeping the vanished, higher version for good. Returns whether anything stored was dropped.
+    /// </summary>
+    public bool DropVanished(string groupId)
+    {
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return false;
+        }
+
+        var stored = false;
+        foreach (var (slotKey, refresher) in group.Slots)
+        {
+            stored |= refresher.CachedVersion(_cache, groupId, slotKey) > 0;
+        }
+
+        if (stored)
+        {
+            group.Invalidate();
+            _cache.Forget(groupId);
+        }
+
+        return stored;
     }
 
     private bool IsCached(string groupId, TrackedGroup group)
@@ -260,6 +310,9 @@ internal sealed class SlotCacheSync : IDisposable
         Task<bool> RefreshAsync(SlotCacheSync sync, string groupId, string slotKey, CancellationToken cancellationToken);
 
         bool IsCached(SlotCache cache, string groupId, string slotKey);
+
+        /// <summary>The cached version, 0 when nothing stored is cached (a default shown while the slot is absent).</summary>
+        long CachedVersion(SlotCache cache, string groupId, string slotKey);
     }
 
     /// <summary>Remembers a slot's declared type without a closure per read.</summary>
@@ -271,5 +324,7 @@ internal sealed class SlotCacheSync : IDisposable
             sync.RefreshSlotAsync<T>(groupId, slotKey, cancellationToken);
 
         public bool IsCached(SlotCache cache, string groupId, string slotKey) => cache.TryGet<T>(groupId, slotKey, out _);
+
+        public long CachedVersion(SlotCache cache, string groupId, string slotKey) => cache.TryGet<T>(groupId, slotKey, out var slot) ? slot.Version : 0;
     }
 }

@@ -8,8 +8,9 @@ namespace LiveState.Blazor;
 /// <remarks>
 /// A circuit is reached when its render was dispatched and completed within
 /// <see cref="LiveStateOptions.DeliveryTimeout"/>, or when a render it already had queued absorbs this one
-/// (bursts coalesce into one render). Circuits without a <see cref="CascadingSessionGroupState"/> have nothing
-/// to re-render and are not counted.
+/// (bursts coalesce into one render). A broadcast re-renders every LiveState-aware component of a circuit it reaches
+/// (every <see cref="LiveComponent"/>, and the components that take the cascaded <see cref="SessionGroupState"/> once
+/// the circuit used it); circuits with none have nothing to re-render and are not counted.
 /// <para>
 /// The calling thread renders the circuits itself when their dispatchers are idle (cheaper than a thread hand-off),
 /// for up to about a millisecond; the rest go to the thread pool, whose workers multiply so that a render that blocks

@@ -45,6 +45,9 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     /// </summary>
     public event EventHandler<LiveCircuitChangedEventArgs>? Changed;
 
+    /// <summary>Raised when a circuit starts or stops watching a group by id (its components read the group without being a member).</summary>
+    internal event Action<string>? WatchedGroupChanged;
+
     public int Count => Volatile.Read(ref _count);
 
     internal int GroupBucketCount => _byGroup.Count;
@@ -103,6 +106,7 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
         LiveCircuitChangedEventArgs closed;
         bool report;
+        string[] watched;
         lock (circuit.Gate)
         {
             // Refused as it opened (its group was full): it was never announced.
@@ -113,7 +117,8 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
 
             circuit.Removed = true;
             Unindex(circuit, circuit.Info.Identity);
-            foreach (var groupId in circuit.Watching())
+            watched = circuit.Watching();
+            foreach (var groupId in watched)
             {
                 Remove(_byWatchedGroup, groupId, circuit);
             }
@@ -123,6 +128,11 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             Interlocked.Decrement(ref _count);
             closed = new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Closed, circuit.Info);
             report = circuit.Report(closed);
+        }
+
+        foreach (var groupId in watched)
+        {
+            WatchedGroupChanged?.Invoke(groupId);
         }
 
         RaiseInOrder(circuit, closed, report);
@@ -407,6 +417,8 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         {
             Remove(_byWatchedGroup, groupId, circuit);
         }
+
+        WatchedGroupChanged?.Invoke(groupId);
     }
 
     private static void Remove(ConcurrentDictionary<string, CircuitBucket> index, string key, LiveCircuit circuit)

@@ -22,14 +22,17 @@ namespace LiveState.Blazor;
 /// <see cref="WatchPresence"/>, for example in <c>OnInitialized</c>.
 /// </para>
 /// <para>
-/// LiveState needs interactive server rendering: a live component rendered statically (static server-side rendering, no
-/// render mode) or on WebAssembly throws an <see cref="InvalidOperationException"/> that says so, instead of showing a
-/// snapshot that never updates. Prerendering is fine: it shows the group's state, and the circuit takes over.
+/// LiveState needs interactive server rendering. A live component rendered by WebAssembly throws an
+/// <see cref="InvalidOperationException"/> that says so. One rendered statically (static server-side rendering, no
+/// render mode) shows the group's state as a snapshot that never updates, and its first such render logs a warning
+/// that says how to make it live (unless it declares <see cref="AllowStaticRendering"/>). Prerendering is fine: it
+/// shows the group's state, and the circuit takes over.
 /// </para>
 /// </remarks>
 public abstract class LiveComponent : ComponentBase, IDisposable
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> HandleProperties = new();
+    private static readonly ConcurrentDictionary<Type, byte> StaticRenderingReported = new();
 
     private ComponentTarget? _target;
     private bool _started;
@@ -43,6 +46,9 @@ public abstract class LiveComponent : ComponentBase, IDisposable
 
     [Inject]
     private ILiveCircuitRegistry LiveRegistry { get; set; } = default!;
+
+    [Inject]
+    private Microsoft.Extensions.Logging.ILogger<LiveComponent> LiveLogger { get; set; } = default!;
 
     /// <inheritdoc />
     public override Task SetParametersAsync(ParameterView parameters)
@@ -135,6 +141,7 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         // Prerendering: no circuit will ever deliver to this scope; the interactive render subscribes.
         if (RendererInfo.IsInteractive)
         {
+            LiveContext.NoteDispatcher();
             LiveContext.AddTarget(_target);
         }
     }
@@ -161,12 +168,20 @@ public abstract class LiveComponent : ComponentBase, IDisposable
                 $"{GetType().Name} is a LiveComponent rendered by the {renderer.Name} renderer. LiveState's state lives on the server, in the circuit: render it with @rendermode InteractiveServer (InteractiveAuto and InteractiveWebAssembly run it in the browser).");
         }
 
-        if (!renderer.IsInteractive && AssignedRenderMode is null)
+        if (!renderer.IsInteractive && AssignedRenderMode is null && !AllowStaticRendering && StaticRenderingReported.TryAdd(GetType(), 0))
         {
-            throw new InvalidOperationException(
-                $"{GetType().Name} is a LiveComponent rendered statically (static server-side rendering, no interactive render mode), so it would show a snapshot that never updates. Give it, or the page that holds it, @rendermode InteractiveServer, or make the app interactive (<Routes @rendermode=\"InteractiveServer\" /> in App.razor). See docs/getting-started.md.");
+            // Static rendering is legitimate (a layout shared with a static login page), but a live component that is
+            // never live is usually a mistake of the render-mode layout: say so once per component type.
+            Internal.Log.LiveComponentRenderedStatically(LiveLogger, GetType().Name);
         }
     }
+
+    /// <summary>
+    /// Whether this component is meant to be rendered statically too (static server-side rendering), showing a snapshot
+    /// that never updates there: a component of a layout that static pages share, say. When false (the default), its
+    /// first static render logs a warning that says how to make it live.
+    /// </summary>
+    protected virtual bool AllowStaticRendering => false;
 
     private static PropertyInfo[] FindHandleProperties(Type type)
     {

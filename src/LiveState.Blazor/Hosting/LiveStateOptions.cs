@@ -83,6 +83,13 @@ public sealed class LiveStateOptions
     /// </summary>
     public int MaxCircuitsPerGroup { get; set; } = 100;
 
+    /// <summary>
+    /// With a scale-out backend: an update's message to the other servers carries the slot's new value when its JSON is
+    /// at most this many bytes, so that they update their copy without reading it from the store; larger slots are read
+    /// by the servers that show them. Default 16 KiB; zero never carries values.
+    /// </summary>
+    public int SlotChangePayloadLimit { get; set; } = 16 * 1024;
+
     /// <summary>Serializer options used to copy mutable state for copy-on-write updates (and by stores that serialize).</summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 }

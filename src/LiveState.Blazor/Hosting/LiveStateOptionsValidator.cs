@@ -51,6 +51,11 @@ internal sealed class LiveStateOptionsValidator : IValidateOptions<LiveStateOpti
             failures.Add($"LiveStateOptions.PresenceUpdateInterval must be between zero and one minute (was {options.PresenceUpdateInterval}).");
         }
 
+        if (options.SlotChangePayloadLimit < 0)
+        {
+            failures.Add($"LiveStateOptions.SlotChangePayloadLimit must be zero or positive (was {options.SlotChangePayloadLimit}).");
+        }
+
         if (options.MaxCircuitsPerGroup < 0)
         {
             failures.Add($"LiveStateOptions.MaxCircuitsPerGroup must be zero (no limit) or positive (was {options.MaxCircuitsPerGroup}).");

@@ -1,4 +1,5 @@
 using LiveState.Blazor;
+using LiveState.Blazor.Backends;
 using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Components;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -46,12 +48,31 @@ public static class LiveStateServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<LiveStateMetrics>();
         services.TryAddSingleton<CircuitRegistry>();
-        services.TryAddSingleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<CircuitRegistry>());
+        services.TryAddSingleton<DispatcherIndex>();
         services.TryAddSingleton<SlowRenderWatchdog>();
         services.TryAddSingleton<Broadcaster>();
-        services.TryAddSingleton<ILiveBroadcaster>(sp => sp.GetRequiredService<Broadcaster>());
         services.TryAddSingleton<LocalChangeNotifier>();
-        services.TryAddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeNotifier>());
+
+        // With a scale-out backend (AddBackend), broadcasts, slot changes and presence reach the other servers too;
+        // this server's circuits are always rendered here, never through the backend.
+        services.TryAddSingleton<ILiveCircuitRegistry>(static sp =>
+            sp.GetService<LiveStateBackend>()?.Presence ?? sp.GetRequiredService<CircuitRegistry>());
+        services.TryAddSingleton<ILiveBroadcaster>(static sp =>
+        {
+            ILiveBroadcaster broadcaster = sp.GetService<LiveStateBackend>() is { } backend
+                ? new ClusterBroadcaster(sp.GetRequiredService<Broadcaster>(), sp.GetRequiredService<CircuitRegistry>(), backend)
+                : sp.GetRequiredService<Broadcaster>();
+            var observers = sp.GetServices<ILiveStateObserver>().ToArray();
+            return observers.Length == 0
+                ? broadcaster
+                : new ObservedBroadcaster(broadcaster, observers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ObservedBroadcaster>>());
+        });
+        services.TryAddSingleton<IChangeNotifier>(static sp => sp.GetService<LiveStateBackend>() is { } backend
+            ? new ClusterChangeNotifier(sp.GetRequiredService<LocalChangeNotifier>(), backend, sp.GetRequiredService<IOptionsMonitor<LiveStateOptions>>())
+            : sp.GetRequiredService<LocalChangeNotifier>());
+        services.TryAddSingleton<TopicTracker>();
+        services.TryAddSingleton<LiveStateHost>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LiveStateBackendService>());
         services.TryAddSingleton<ISessionGroupStore, InMemorySessionGroupStore>();
         services.TryAddSingleton<SlotCache>();
         services.TryAddSingleton<SessionGroupStateService>();
@@ -106,6 +127,22 @@ public static class LiveStateServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ILiveSignInHandler, THandler>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Scales LiveState out with <typeparamref name="TBackend"/>: broadcasts, slot changes and presence reach the app's
+    /// other servers through it (see <see cref="LiveStateBackend"/> and docs/scaling.md, "Writing a backend"). One backend
+    /// per app; the state itself lives in the <see cref="ISessionGroupStore"/> the backend's package registers.
+    /// </summary>
+    /// <typeparam name="TBackend">The backend, registered as a singleton.</typeparam>
+    /// <param name="builder">The LiveState builder.</param>
+    public static ILiveStateBuilder AddBackend<TBackend>(this ILiveStateBuilder builder)
+        where TBackend : LiveStateBackend
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TBackend>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<LiveStateBackend>(static sp => sp.GetRequiredService<TBackend>()));
         return builder;
     }
 

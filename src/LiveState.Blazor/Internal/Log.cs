@@ -45,6 +45,15 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Warning, "Refused circuit {CircuitId}: its session group {GroupId} already has {Limit} circuits on this server (LiveStateOptions.MaxCircuitsPerGroup).")]
     public static partial void CircuitRefused(ILogger logger, string circuitId, string groupId, int limit);
 
+    [LoggerMessage(18, LogLevel.Warning, "{Component} is a LiveComponent rendered statically (static server-side rendering, no interactive render mode): it shows a snapshot that never updates. Give it, or the page that holds it, @rendermode InteractiveServer, or make the app interactive (<Routes @rendermode=\"InteractiveServer\" /> in App.razor); if static rendering is intended, override AllowStaticRendering. Logged once per component type.")]
+    public static partial void LiveComponentRenderedStatically(ILogger logger, string component);
+
+    [LoggerMessage(23, LogLevel.Error, "The scale-out backend's {Callback} failed.")]
+    public static partial void BackendCallbackFailed(ILogger logger, string callback, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Error, "The LiveState observer {Observer} failed; the delivery it was told of is unaffected.")]
+    public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
+
     [LoggerMessage(22, LogLevel.Warning, "Re-rendering the presence readers of a group failed.")]
     public static partial void PresenceRenderFailed(ILogger logger, Exception exception);
 

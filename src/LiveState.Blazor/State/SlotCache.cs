@@ -1,17 +1,28 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 
 namespace LiveState.Blazor.State;
 
 /// <summary>
-/// Snapshots of slots read from a store that answers asynchronously (Redis), so that rendering never waits on
-/// the network. A store that answers synchronously (in memory) never fills it. Entries are replaced only by
-/// newer versions; a store that learns of remote changes calls <see cref="Forget"/>.
+/// Snapshots of slots read from a store that answers asynchronously (Redis), so that rendering never waits on the
+/// network. A store that answers synchronously (in memory) never fills it. Entries are replaced only by newer
+/// versions: by this server's own updates, by loads, and by other servers' changes that a backend delivers
+/// (<see cref="ApplyRemote"/>). A group's entries go when no circuit here shows it any more; entries of groups no
+/// circuit here shows (a prerender, a job reading a group) are bounded.
 /// </summary>
 internal sealed class SlotCache
 {
+    private static readonly ConcurrentDictionary<Type, RemoteReader> Readers = new();
+
     private readonly ConcurrentDictionary<(string Group, string Key), object> _slots = new();
-    private readonly ConcurrentDictionary<(string Group, string Key), Task> _loading = new();
+    private readonly ConcurrentDictionary<(string Group, string Key), byte> _loading = new();
+    private readonly ConcurrentDictionary<(string Group, string Key), byte> _changedWhileLoading = new();
+    private readonly ConcurrentQueue<(string Group, string Key)> _unshown = new();
+    private readonly ConcurrentDictionary<(string Group, string Key), List<Circuits.LiveCircuit>> _askers = new();
+
+    /// <summary>The most entries kept for groups no circuit here shows; past it the oldest go. Default 10,000.</summary>
+    internal int MaxUnshownEntries { get; set; } = 10_000;
 
     public int Count => _slots.Count;
 
@@ -27,11 +38,22 @@ internal sealed class SlotCache
         return false;
     }
 
-    /// <summary>Keeps <paramref name="slot"/> if this cache already follows the group and holds an older version.</summary>
+    /// <summary>
+    /// Keeps <paramref name="slot"/> if this cache follows the slot (holds an older version of it, or is loading it) and
+    /// holds nothing newer.
+    /// </summary>
     public void Offer<T>(string groupId, string key, SessionGroupSlot<T> slot) where T : class
     {
-        if (_slots.IsEmpty)
+        if (_slots.IsEmpty && _loading.IsEmpty)
         {
+            return;
+        }
+
+        // A load in flight may have read an older version before this one was written: keep the newer one, and the load
+        // (which keeps whatever is newest) cannot put the older one back.
+        if (_loading.ContainsKey((groupId, key)))
+        {
+            _slots.AddOrUpdate((groupId, key), slot, (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
             return;
         }
 
@@ -50,49 +72,173 @@ internal sealed class SlotCache
     }
 
     /// <summary>
-    /// Loads a slot that a render asked for, then re-renders the readers of that slot on this server (members of the
-    /// group and circuits watching it); nothing else. A prerender has no circuit to re-render: what it loads is kept
-    /// only if the slot exists (the tab's circuit, connecting next, reads it at once), so a page load for a group
-    /// without state (a first visit without a cookie) leaves nothing behind. Loads are once per slot and server.
+    /// Another server changed a slot (<paramref name="key"/> null: every slot of the group). With the new value in
+    /// <paramref name="payload"/>, a cached older version is replaced by it, without a read; without one, the cached copy
+    /// goes and the next render loads it. A load in flight is repeated once it completes, so it cannot settle on what it
+    /// read before the change.
     /// </summary>
-    public void LoadInBackground<T>(string groupId, string key, Task<SessionGroupSlot<T>?> read, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
+    public void ApplyRemote(string groupId, string? key, long version, ReadOnlyMemory<byte> payload, JsonSerializerOptions json)
     {
-        if (!_loading.TryAdd((groupId, key), read))
+        if (key is null)
+        {
+            Forget(groupId);
+            return;
+        }
+
+        if (_loading.ContainsKey((groupId, key)))
+        {
+            _changedWhileLoading[(groupId, key)] = 0;
+        }
+
+        if (!_slots.TryGetValue((groupId, key), out var existing))
         {
             return;
         }
 
-        _ = CompleteAsync();
+        if (payload.IsEmpty || version <= 0)
+        {
+            _slots.TryRemove(new KeyValuePair<(string, string), object>((groupId, key), existing));
+            return;
+        }
 
-        async Task CompleteAsync()
+        var reader = Readers.GetOrAdd(existing.GetType(), static type => RemoteReader.For(type));
+        if (reader.Version(existing) >= version)
+        {
+            return;
+        }
+
+        object fresh;
+        try
+        {
+            fresh = reader.Read(payload, version, json);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            // Written by another version, or unreadable: drop it; the next render reads it from the store.
+            _slots.TryRemove(new KeyValuePair<(string, string), object>((groupId, key), existing));
+            return;
+        }
+
+        while (_slots.TryGetValue((groupId, key), out var current))
+        {
+            if (reader.Version(current) >= version || _slots.TryUpdate((groupId, key), fresh, current))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads a slot that a render asked for, then re-renders its readers on this server (members of the group and
+    /// circuits watching it) and the circuits whose renders asked for it (<paramref name="asker"/>); nothing else. A
+    /// prerender has no circuit to re-render: what it loads is kept only if the slot exists (the tab's circuit, connecting
+    /// next, reads it at once), so a page load for a group without state (a first visit without a cookie) leaves nothing
+    /// behind. Loads are once per slot and server; askers that come while one is in flight join it.
+    /// </summary>
+    /// <param name="groupId">The group.</param>
+    /// <param name="key">The slot's key.</param>
+    /// <param name="first">The read the render started.</param>
+    /// <param name="again">Reads it again (when it changed elsewhere while the read was in flight).</param>
+    /// <param name="asker">The circuit whose render asked, or null (a prerender, code outside a render).</param>
+    /// <param name="known">The version the asker rendered (0: none, the slot's default).</param>
+    /// <param name="localBroadcaster">Renders the readers here.</param>
+    /// <param name="localCircuits">This server's circuits.</param>
+    public void LoadInBackground<T>(string groupId, string key, Func<Task<SessionGroupSlot<T>?>> first, Func<Task<SessionGroupSlot<T>?>> again, Circuits.LiveCircuit? asker, long known, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
+    {
+        if (asker is not null)
+        {
+            var askers = _askers.GetOrAdd((groupId, key), static _ => []);
+            lock (askers)
+            {
+                if (!askers.Contains(asker))
+                {
+                    askers.Add(asker);
+                }
+            }
+        }
+
+        if (!_loading.TryAdd((groupId, key), 0))
+        {
+            return;
+        }
+
+        _ = CompleteAsync(first());
+
+        async Task CompleteAsync(Task<SessionGroupSlot<T>?> read)
         {
             try
             {
                 // Never continue on the thread that asked: that is a render (Get is called while rendering), and the
                 // notification below renders circuits inline, so a read that completed meanwhile would render circuits
-                // (the asking one among them) inside that render, before it has even returned its default value.
+                // (the asking one among them) inside that render, before it has returned its default value.
                 var loaded = await read.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-                var shown = localCircuits.CircuitsOfGroup(groupId).Length > 0 || localCircuits.CircuitsWatching(groupId).Length > 0;
-                if (loaded is null && !shown)
+                for (var attempt = 0; _changedWhileLoading.TryRemove((groupId, key), out _) && attempt < 5; attempt++)
                 {
-                    return;
+                    // Changed elsewhere while the read was in flight: what it read may be older than the change.
+                    loaded = await again().ConfigureAwait(false);
                 }
 
-                var slot = loaded ?? new SessionGroupSlot<T>(new T(), 0);
-                _slots.AddOrUpdate((groupId, key), slot, (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
+                var shown = IsShown(localCircuits, groupId);
+                if (loaded is not null || shown)
+                {
+                    var slot = loaded ?? new SessionGroupSlot<T>(new T(), 0);
+                    var added = false;
+                    _slots.AddOrUpdate(
+                        (groupId, key),
+                        _ =>
+                        {
+                            added = true;
+                            return slot;
+                        },
+                        (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
+                    if (added && !shown)
+                    {
+                        Bound(groupId, key, localCircuits);
+                    }
+                }
+
                 if (shown)
                 {
                     _ = await localBroadcaster.NotifyAsync(Circuits.LiveChange.Slot(groupId, key)).ConfigureAwait(false);
+                }
+
+                // The circuits that asked and rendered something older than what arrived: re-render them (their readers
+                // of this group do not all say so; a component may read any group by id).
+                var askers = TakeAskers(groupId, key);
+                if ((loaded?.Version ?? 0) > known)
+                {
+                    foreach (var circuit in askers)
+                    {
+                        _ = await localBroadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
+                    }
                 }
             }
             catch (Exception)
             {
                 // The store logs its own failures; the next render asks again.
+                TakeAskers(groupId, key);
             }
             finally
             {
                 _loading.TryRemove((groupId, key), out _);
             }
+        }
+    }
+
+    /// <summary>Whether a circuit here shows <paramref name="groupId"/> (is a member or watches it): then this server hears of its changes.</summary>
+    public static bool IsShown(Circuits.CircuitRegistry circuits, string groupId) =>
+        circuits.CircuitsOfGroup(groupId).Length > 0 || circuits.CircuitsWatching(groupId).Length > 0;
+
+    private List<Circuits.LiveCircuit> TakeAskers(string groupId, string key)
+    {
+        if (!_askers.TryRemove((groupId, key), out var askers))
+        {
+            return [];
+        }
+
+        lock (askers)
+        {
+            return [.. askers];
         }
     }
 
@@ -110,6 +256,47 @@ internal sealed class SlotCache
             {
                 _slots.TryRemove(entry.Key, out _);
             }
+        }
+
+        foreach (var loading in _loading)
+        {
+            if (loading.Key.Group == groupId)
+            {
+                _changedWhileLoading[loading.Key] = 0;
+            }
+        }
+    }
+
+    /// <summary>Keeps the entries of groups no circuit here shows within <see cref="MaxUnshownEntries"/>, oldest out first.</summary>
+    private void Bound(string groupId, string key, Circuits.CircuitRegistry circuits)
+    {
+        _unshown.Enqueue((groupId, key));
+        while (_unshown.Count > MaxUnshownEntries && _unshown.TryDequeue(out var oldest))
+        {
+            // Shown since (its tab connected): it stays, and goes when the last circuit showing it closes.
+            if (!IsShown(circuits, oldest.Group))
+            {
+                _slots.TryRemove(oldest, out _);
+            }
+        }
+    }
+
+    /// <summary>Reads a <see cref="SessionGroupSlot{T}"/> of a type known only at run time (the cached entry's).</summary>
+    private abstract class RemoteReader
+    {
+        public static RemoteReader For(Type slotType) =>
+            (RemoteReader)Activator.CreateInstance(typeof(TypedReader<>).MakeGenericType(slotType.GetGenericArguments()[0]))!;
+
+        public abstract long Version(object slot);
+
+        public abstract object Read(ReadOnlyMemory<byte> payload, long version, JsonSerializerOptions json);
+
+        private sealed class TypedReader<T> : RemoteReader where T : class
+        {
+            public override long Version(object slot) => slot is SessionGroupSlot<T> typed ? typed.Version : long.MaxValue;
+
+            public override object Read(ReadOnlyMemory<byte> payload, long version, JsonSerializerOptions json) =>
+                new SessionGroupSlot<T>(JsonSerializer.Deserialize<T>(payload.Span, json) ?? throw new JsonException("The slot's payload is null."), version);
         }
     }
 }

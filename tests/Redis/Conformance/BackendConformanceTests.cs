@@ -4,7 +4,9 @@ namespace LiveState.Blazor.Redis.Tests.Conformance;
 
 /// <summary>
 /// What every backend of LiveState must do, store and backplane alike. Each backend runs this same class: the
-/// in-memory one as a cluster of one server, Redis as a cluster of two servers with circuits spread over both.
+/// in-memory one as its one server, Redis (single and Cluster) as two servers of one app with circuits and updates
+/// spread over both. "Each server of the backend" in a name means every server the backend has: one in memory, two
+/// on Redis, which <see cref="TheBackendRunsAsManyServersAsItPromises"/> checks.
 /// </summary>
 public abstract class BackendConformanceTests : IAsyncLifetime
 {
@@ -13,6 +15,22 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     internal LiveCluster Cluster => _cluster ?? throw new InvalidOperationException("Not started.");
 
     internal abstract Task<LiveCluster> StartClusterAsync();
+
+    /// <summary>How many servers this backend's cases run on: the cross-server claims are proven only with two.</summary>
+    protected abstract int Servers { get; }
+
+    [Fact]
+    public void TheBackendRunsAsManyServersAsItPromises()
+    {
+        Assert.Equal(Servers, Cluster.Nodes.Count);
+        Assert.Equal(Servers, Cluster.Nodes.Distinct().Count());
+        if (Servers > 1)
+        {
+            // Separate hosts, each with a registry of its own, sharing one Redis.
+            Assert.Equal(Servers, Cluster.Nodes.Select(n => n.LocalRegistry).Distinct().Count());
+            Assert.All(Cluster.Nodes, n => Assert.True(n.IsRedis));
+        }
+    }
 
     public async Task InitializeAsync() => _cluster = await StartClusterAsync();
 
@@ -37,7 +55,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EveryUpdateRaisesTheVersionByOneAndEveryServerReadsIt()
+    public async Task EveryUpdateRaisesTheVersionByOneAndEachServerOfTheBackendReadsIt()
     {
         var group = NewGroup();
         var versions = new List<long>();
@@ -57,7 +75,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConcurrentUpdatesFromEveryServerLoseNothing()
+    public async Task ConcurrentUpdatesFromEachServerOfTheBackendLoseNothing()
     {
         const int TasksPerServer = 4;
         const int UpdatesPerTask = 150;
@@ -193,7 +211,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     // ---- backplane ----
 
     [Fact]
-    public async Task AGroupBroadcastReachesTheGroupsCircuitsOnEveryServerAndNoOthers()
+    public async Task AGroupBroadcastReachesTheGroupsCircuitsOnEachServerOfTheBackendAndNoOthers()
     {
         var group = NewGroup();
         var (all, matching) = await OpenAsync(i => i switch
@@ -222,7 +240,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AUserBroadcastReachesEveryCircuitOfThoseUsersOnEveryServer()
+    public async Task AUserBroadcastReachesEveryCircuitOfThoseUsersOnEachServerOfTheBackend()
     {
         var alice = "alice-" + Guid.NewGuid().ToString("N")[..6];
         var bob = "bob-" + Guid.NewGuid().ToString("N")[..6];
@@ -265,7 +283,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AFilteredBroadcastDecidesOverEveryServersCircuits()
+    public async Task AFilteredBroadcastDecidesOverTheCircuitsOfEachServerOfTheBackend()
     {
         var tag = "team-" + Guid.NewGuid().ToString("N")[..6];
         var (all, matching) = await OpenAsync(i => new LiveIdentity(NewGroup(), i % 3 == 0 ? null : $"{tag}-{i}"), circuits: 7, matches: i => i % 3 != 0);
@@ -314,7 +332,7 @@ public abstract class BackendConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PresenceCountsTheCircuitsOfEveryServer()
+    public async Task PresenceCountsTheCircuitsOfEachServerOfTheBackend()
     {
         var group = NewGroup();
         var user = "ada-" + Guid.NewGuid().ToString("N")[..6];
@@ -418,6 +436,8 @@ public abstract class BackendConformanceTests : IAsyncLifetime
 /// <summary>The conformance suite against the in-memory backend (one server).</summary>
 public sealed class InMemoryBackendTests : BackendConformanceTests
 {
+    protected override int Servers => 1;
+
     internal override Task<LiveCluster> StartClusterAsync() => LiveCluster.StartInMemoryAsync();
 }
 
@@ -425,5 +445,16 @@ public sealed class InMemoryBackendTests : BackendConformanceTests
 [Collection("redis")]
 public sealed class RedisBackendTests(RedisFixture redis) : BackendConformanceTests
 {
-    internal override Task<LiveCluster> StartClusterAsync() => LiveCluster.StartRedisAsync(redis.Server, nodes: 2);
+    protected override int Servers => 2;
+
+    internal override Task<LiveCluster> StartClusterAsync() => LiveCluster.StartRedisAsync(redis.Server, nodes: Servers);
+}
+
+/// <summary>The conformance suite against a real 3-master Redis Cluster: two servers of one app, keys spread over the masters.</summary>
+[Collection("redis-cluster")]
+public sealed class RedisClusterBackendTests(RedisClusterFixture redis) : BackendConformanceTests
+{
+    protected override int Servers => 2;
+
+    internal override Task<LiveCluster> StartClusterAsync() => LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: Servers);
 }

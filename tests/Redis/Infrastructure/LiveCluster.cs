@@ -22,7 +22,11 @@ internal sealed class LiveCluster : IAsyncDisposable
     public static async Task<LiveCluster> StartInMemoryAsync() =>
         new([await LiveNode.StartAsync("memory", "app-" + Guid.NewGuid().ToString("N")[..8], redis: null)]);
 
-    public static async Task<LiveCluster> StartRedisAsync(RedisServer redis, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null)
+    public static Task<LiveCluster> StartRedisAsync(RedisServer redis, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null) =>
+        StartRedisAsync(redis.EndPoint, nodes, configure, application, liveState);
+
+    /// <summary>Servers of one app on the Redis (or Redis Cluster) at <paramref name="endPoint"/>.</summary>
+    public static async Task<LiveCluster> StartRedisAsync(string endPoint, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null)
     {
         var app = application ?? "app-" + Guid.NewGuid().ToString("N")[..8];
         var started = new List<LiveNode>();
@@ -30,9 +34,9 @@ internal sealed class LiveCluster : IAsyncDisposable
         {
             started.Add(await LiveNode.StartAsync($"s{i + 1}", app, options =>
             {
-                options.Configuration = redis.EndPoint;
+                options.Configuration = endPoint;
                 configure?.Invoke(options);
-            }));
+            }, liveState));
         }
 
         return new LiveCluster(started);

@@ -2,6 +2,7 @@ using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Redis.Internal;
 using LiveState.Blazor.State;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -44,6 +45,16 @@ internal sealed class LiveNode : IAsyncDisposable
 
     public bool IsRedis => Services.GetService<RedisConnection>() is not null;
 
+    /// <summary>How long the Redis health check of a node waits for PING.</summary>
+    public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The Redis health check's answer now, as a probe would get it.</summary>
+    public async Task<HealthReportEntry> HealthAsync()
+    {
+        var report = await Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        return report.Entries[RedisLiveStateHealthCheckBuilderExtensions.DefaultName];
+    }
+
     /// <summary>Starts a node; <paramref name="redis"/> null means the in-memory backend.</summary>
     public static async Task<LiveNode> StartAsync(string name, string application, Action<RedisLiveStateOptions>? redis, Action<LiveStateOptions>? configure = null)
     {
@@ -65,6 +76,7 @@ internal sealed class LiveNode : IAsyncDisposable
                 options.PresenceTimeout = TimeSpan.FromSeconds(3);
                 redis(options);
             });
+            builder.Services.AddHealthChecks().AddLiveStateRedis(timeout: HealthTimeout);
         }
 
         var host = builder.Build();

@@ -3,6 +3,7 @@ using LiveState.Blazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LiveState.Blazor.Tests.Components;
 
@@ -14,15 +15,29 @@ public sealed class RenderModeGuardTests : IDisposable
     public void Dispose() => _server.Dispose();
 
     [Fact]
-    public void ALiveComponentRenderedStaticallyExplainsWhatToDo()
+    public async Task ALiveComponentRenderedStaticallyShowsItsSnapshotAndSaysOnceHowToMakeItLive()
+    {
+        await _server.States.MutateAsync<Counter>(LiveIdentity.BrowserGroup("pre"), c => c.Value = 6);
+        using var bunit = Context(new RendererInfo("Static", isInteractive: false));
+
+        var first = bunit.Render<StaticOnlyProbe>();
+        bunit.Render<StaticOnlyProbe>();
+
+        Assert.Equal("6", first.Find(".value").TextContent);
+        var warning = Assert.Single(Logs(bunit), r => r.Message.Contains("rendered statically", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("StaticOnlyProbe", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("@rendermode InteractiveServer", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AComponentMeantToBeStaticToo_SaysNothing()
     {
         using var bunit = Context(new RendererInfo("Static", isInteractive: false));
 
-        var error = Assert.Throws<InvalidOperationException>(() => bunit.Render<LiveProbe>());
+        bunit.Render<StaticTooProbe>();
 
-        Assert.Contains("LiveProbe", error.Message, StringComparison.Ordinal);
-        Assert.Contains("rendered statically", error.Message, StringComparison.Ordinal);
-        Assert.Contains("@rendermode InteractiveServer", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Logs(bunit), r => r.Message.Contains("rendered statically", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,7 +71,10 @@ public sealed class RenderModeGuardTests : IDisposable
         context.UseIdentity(new LiveIdentity(LiveIdentity.BrowserGroup("pre")));
         bunit.Services.AddSingleton(context);
         bunit.Services.AddCascadingValue<SessionGroupState>(_ => context.Cascade);
+        bunit.Services.AddFakeLogging();
         bunit.SetRendererInfo(renderer);
         return bunit;
     }
+
+    private static IReadOnlyList<FakeLogRecord> Logs(BunitContext bunit) => bunit.Services.GetFakeLogCollector().GetSnapshot();
 }
