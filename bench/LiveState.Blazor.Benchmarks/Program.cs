@@ -14,6 +14,7 @@ using LiveState.Blazor.Benchmarks.Rendering;
 //   idle [seconds] [rounds]           CPU and wake-ups of 1,000 circuits receiving one broadcast every 100 ms
 //   memory [circuits]                 the registry's own structures per circuit
 //   telemetry [rounds]                the cost of listening to LiveState's metrics and spans
+//   rooms [members] [rounds]          a room's metadata change reaching its members, and a join + leave, vs a group broadcast
 // The real-render commands take --model after|before: after (the default) is this tree's component model; before is
 // LiveState 0.1's cascade and runs only from the 0.1 checkout bench/scripts/before-tree.sh builds (bench/README.md).
 // Anything else goes to BenchmarkDotNet (for example `--filter '*Targeted*' --job short --inProcess`).
@@ -57,6 +58,8 @@ switch (command)
         return await IdleCpu.RunAsync(rest.Count > 1 ? double.Parse(rest[1], CultureInfo.InvariantCulture) : 5, Int(2, 2), model);
     case "telemetry":
         return TelemetryOverhead.Run(Int(1, 10));
+    case "rooms":
+        return RoomCost.Run(Int(1, 100), Int(2, 10));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(TargetedBroadcastBenchmarks).Assembly).Run(args);

@@ -37,7 +37,7 @@ public sealed partial class DocumentationTests
         [
             "README.md", "docs/getting-started.md", "docs/state.md", "docs/identity-and-groups.md", "docs/broadcasting.md",
             "docs/presence.md", "docs/scaling.md", "docs/security.md", "docs/testing.md", "docs/migrating.md",
-            "docs/observability.md", "docs/performance.md",
+            "docs/observability.md", "docs/performance.md", "docs/rooms.md", "docs/dashboard.md",
         ];
         Assert.All(guides, guide => Assert.Contains(guide, documents));
     }

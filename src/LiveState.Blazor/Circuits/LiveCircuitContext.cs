@@ -24,6 +24,7 @@ internal sealed class LiveCircuitContext
     private readonly DispatcherIndex _dispatchers;
     private LiveIdentity? _detached;
     private volatile LiveCircuit? _circuit;
+    private Rooms.CircuitRooms? _rooms;
     private bool _dispatcherNoted;
 
     public LiveCircuitContext(CircuitRegistry registry, ILiveCircuitRegistry presence, SessionGroupStateService service, ILiveIdentityResolver resolver, LiveStateMetrics metrics, IServiceProvider services, DispatcherIndex dispatchers)
@@ -45,6 +46,24 @@ internal sealed class LiveCircuitContext
     public SessionGroupStateCascade Cascade { get; }
 
     public Task WhenAttached => _attached.Task;
+
+    /// <summary>The rooms the scope's circuit is in (made on first use).</summary>
+    public Rooms.CircuitRooms Rooms
+    {
+        get
+        {
+            if (Volatile.Read(ref _rooms) is { } rooms)
+            {
+                return rooms;
+            }
+
+            Interlocked.CompareExchange(ref _rooms, new Rooms.CircuitRooms(this, _services), null);
+            return _rooms!;
+        }
+    }
+
+    /// <summary>The rooms, if anything used them.</summary>
+    public Rooms.CircuitRooms? RoomsIfUsed => Volatile.Read(ref _rooms);
 
     /// <summary>The circuit's identity, or, without a circuit, the identity of the request's principal.</summary>
     public LiveIdentity Identity => _circuit?.Info.Identity ?? _detached ?? ResolveDetached();

@@ -109,6 +109,9 @@ internal sealed class LiveCircuitHandler : CircuitHandler
         await _closed.CancelAsync().ConfigureAwait(false);
         if (_context.Detach() is { } entry)
         {
+            // The registry dropped the circuit with its rooms; its metadata there goes in the background (presence
+            // readers drop the circuit at once, below, whatever the metadata says).
+            _ = _context.RoomsIfUsed?.CircuitClosedAsync();
             Log.CircuitClosed(_logger, circuitId);
             await NotifyAsync(static (h, c, ct) => h.OnClosedAsync(c, ct), entry.Info).ConfigureAwait(false);
             await PresenceChangedAsync(entry.Info.Identity).ConfigureAwait(false);
@@ -134,8 +137,16 @@ internal sealed class LiveCircuitHandler : CircuitHandler
             var state = await task.ConfigureAwait(false);
             var identity = await ResolveAsync(state.User, _closed.Token).ConfigureAwait(false);
             circuit.BrowserId = DefaultLiveIdentityResolver.FindBrowserId(state.User) ?? circuit.BrowserId;
-            if (_registry.Move(circuit.Id, identity) is not { } previous)
+            // The rooms the circuit is in are memberships of its identity: the move keeps them (it composes them with
+            // the new identity), and the new principal is asked again whether it may be in each.
+            var rooms = _context.Rooms;
+            if (rooms.MoveTo(identity) is not { } previous)
             {
+                if (await rooms.ReauthorizeAsync(_closed.Token).ConfigureAwait(false) > 0)
+                {
+                    await _broadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
+                }
+
                 return;
             }
 
@@ -143,10 +154,14 @@ internal sealed class LiveCircuitHandler : CircuitHandler
             await NotifyAsync((h, c, ct) => h.OnMovedAsync(c, previous, ct), circuit.Info).ConfigureAwait(false);
             await SignedInAsync(circuit).ConfigureAwait(false);
 
-            // The circuit itself now shows another group's state: everything live in it re-renders. Both groups' presence changed.
+            // Rooms the new principal may not be in are taken away before the circuit re-renders.
+            await rooms.ReauthorizeAsync(_closed.Token).ConfigureAwait(false);
+
+            // The circuit itself now shows another group's state: everything live in it re-renders. Both groups' presence
+            // changed, and that of the rooms the circuit is in (their member's user did).
             await _broadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
             await PresenceChangedAsync(previous).ConfigureAwait(false);
-            await PresenceChangedAsync(identity).ConfigureAwait(false);
+            await PresenceChangedAsync(circuit.Info.Identity).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Components;
+using LiveState.Blazor.Rooms;
 using LiveState.Blazor.State;
 using Microsoft.AspNetCore.Components;
 
@@ -36,7 +37,10 @@ public abstract class LiveComponent : ComponentBase, IDisposable
 
     private ComponentTarget? _target;
     private bool _started;
-    private bool _disposed;
+    private volatile bool _disposed;
+    private List<RoomHandle>? _rooms; // under lock (_roomsGate)
+    private readonly Lock _roomsGate = new();
+    private ComponentRoomOwner? _roomOwner;
 
     [Inject]
     private LiveCircuitContext LiveContext { get; set; } = default!;
@@ -88,6 +92,59 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         return handle;
     }
 
+    /// <summary>
+    /// Joins a room (<c>room:{id}</c>, a group joined at run time: a document, a chat room) for this component's lifetime:
+    /// asks the app's <see cref="ILiveRoomAuthorizer"/>s, then makes the circuit a member. What this component reads
+    /// through the returned room (its slots, its presence) re-renders it; the room is left when the component is
+    /// disposed, or on <see cref="ILiveRoom.LeaveAsync"/>. Call it in <c>OnInitializedAsync</c> or
+    /// <c>OnParametersSetAsync</c>; several components of one circuit may join the same room (the circuit is one member,
+    /// and a circuit already in the room is not asked again until its principal changes).
+    /// </summary>
+    /// <remarks>
+    /// While prerendering there is no circuit: the join is authorized and the room's state readable (the page's first
+    /// HTML shows it), but the tab is no member and nothing re-renders; the interactive render joins for real.
+    /// </remarks>
+    /// <param name="roomId">The room's id: 1-128 ASCII letters, digits, '-', '_', '.' or ':' (<see cref="LiveRooms.IsValidId"/>).</param>
+    /// <param name="metadata">This circuit's metadata in the room (a name, a status), or null; see <see cref="ILiveRoom.SetMetadataAsync(IReadOnlyDictionary{string, string}, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">Gives up the join (and the authorizer's work).</param>
+    /// <returns>The room, joined.</returns>
+    /// <exception cref="LiveRoomAccessDeniedException">The join was refused: nothing of the room was read.</exception>
+    /// <exception cref="ArgumentException">The room id or the metadata is not valid.</exception>
+    protected async Task<ILiveRoom> JoinRoomAsync(string roomId, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(roomId);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_target is null)
+        {
+            throw new InvalidOperationException($"{GetType().Name} joined a room before it was initialized: call JoinRoomAsync in OnInitializedAsync or later.");
+        }
+
+        var rooms = LiveContext.Rooms;
+        if (!RendererInfo.IsInteractive)
+        {
+            return await rooms.JoinDetachedAsync(roomId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (LiveContext.Circuit is null)
+        {
+            await LiveContext.WhenAttached.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var room = await rooms.JoinAsync(roomId, metadata, _roomOwner ??= new ComponentRoomOwner(this), cancellationToken).ConfigureAwait(false);
+        lock (_roomsGate)
+        {
+            if (!_disposed)
+            {
+                (_rooms ??= []).Add(room);
+                return room;
+            }
+        }
+
+        // Disposed while joining: it holds nothing.
+        _ = room.LeaveAsync();
+        return room;
+    }
+
     /// <summary>Stops the component's subscriptions.</summary>
     public void Dispose()
     {
@@ -108,6 +165,19 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         if (_target is { } target)
         {
             target.Stop(LiveContext);
+        }
+
+        List<RoomHandle>? rooms;
+        lock (_roomsGate)
+        {
+            rooms = _rooms;
+            _rooms = null;
+        }
+
+        foreach (var room in rooms ?? [])
+        {
+            // The circuit leaves the room now; the removal of its metadata and the members' renders follow in the background.
+            _ = room.LeaveAsync();
         }
     }
 
@@ -201,6 +271,25 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         }
 
         return [.. found];
+    }
+
+    /// <summary>What a room handle of this component re-renders: the component, held weakly.</summary>
+    private sealed class ComponentRoomOwner(LiveComponent component) : RoomOwner
+    {
+        private readonly WeakReference<LiveComponent> _component = new(component);
+
+        public override bool IsAlive => _component.TryGetTarget(out var live) && !live._disposed;
+
+        public override void Render()
+        {
+            if (_component.TryGetTarget(out var live))
+            {
+                live.OnLiveChange();
+            }
+        }
+
+        public override Task? Dispatch(Func<Task> work) =>
+            _component.TryGetTarget(out var live) ? live.DispatchAsync(work) : null;
     }
 
     /// <summary>One live component's subscriptions, holding the component weakly.</summary>
