@@ -36,6 +36,18 @@ public sealed class LiveStateOptions
     public CookieSecurePolicy CookieSecurePolicy { get; set; } = CookieSecurePolicy.SameAsRequest;
 
     /// <summary>
+    /// Whether the browser cookie is essential to the app, so that ASP.NET Core's cookie policy
+    /// (<c>UseCookiePolicy()</c> with <c>CheckConsentNeeded</c>) lets it through before the user has consented to
+    /// tracking cookies. Default true: the cookie holds only a random id that makes the tabs of one browser share their
+    /// state, the feature the user is using, and it tracks nothing across sites or apps; data protection law
+    /// (GDPR, the ePrivacy directive) treats a cookie strictly necessary for a service the user asked for as needing no
+    /// consent. Set it to false if your app asks consent for it anyway: then, while consent is needed and not given,
+    /// LiveState neither issues nor reads the cookie, so the browser has no browser id and each tab is a private group
+    /// of its own (signed-in users still share through their user group); tabs share once consent is given.
+    /// </summary>
+    public bool CookieIsEssential { get; set; } = true;
+
+    /// <summary>
     /// Request paths under which the cookie is never issued (the Blazor hub, framework files). Static files are excluded
     /// by their extension. Entries bound from configuration are added to the defaults.
     /// </summary>

@@ -17,6 +17,7 @@ public sealed class ConfigurationBindingTests
         { nameof(LiveStateOptions.UseHostPrefix), ["false"], false },
         { nameof(LiveStateOptions.CookieLifetime), ["30.00:00:00"], TimeSpan.FromDays(30) },
         { nameof(LiveStateOptions.CookieSecurePolicy), ["Always"], CookieSecurePolicy.Always },
+        { nameof(LiveStateOptions.CookieIsEssential), ["false"], false },
         // A list adds to the defaults: the hub and framework paths stay excluded.
         { nameof(LiveStateOptions.CookieExcludedPaths), ["/api", "/health"], new[] { "/_blazor", "/_framework", "/_content", "/api", "/health" } },
         { nameof(LiveStateOptions.HubPath), ["/hub"], "/hub" },
