@@ -131,7 +131,7 @@ internal sealed class Broadcaster : ILiveBroadcaster
     public ValueTask<int> BroadcastToCircuitAsync(string circuitId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(circuitId);
-        var batch = new DeliveryBatch(BroadcastTelemetry.Start(_metrics, BroadcastTarget.Circuit), exceptCircuitId: null, capacity: 1);
+        var batch = new DeliveryBatch(BroadcastTelemetry.Start(_metrics, BroadcastTarget.Circuit, circuitId: circuitId), exceptCircuitId: null, capacity: 1);
         if (_registry.FindCircuit(circuitId) is { } circuit)
         {
             batch.Claim(circuit);
