@@ -28,9 +28,10 @@ builder.Services.AddCascadingAuthenticationState();
 
 // LiveState: every tab of a browser (anonymous) or every device of a user shares one todo list; the team resolver
 // also puts signed-in users into their team's group, which shares the team list.
-// SignOutOtherTabs: signing out in one tab sends the user's other tabs in this browser back to the anonymous list.
+// Options come from the LiveState section of appsettings.json; there, SignOutOtherTabs: signing out in one tab sends
+// the user's other tabs in this browser back to the anonymous list.
 // snippet-begin: add-live-state
-var live = builder.Services.AddLiveState(options => options.SignOutOtherTabs = true)
+var live = builder.Services.AddLiveState(builder.Configuration.GetSection("LiveState"))
     .AddIdentityResolver<TeamIdentityResolver>();
 // snippet-end: add-live-state
 

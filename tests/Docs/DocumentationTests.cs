@@ -159,6 +159,8 @@ public sealed partial class DocumentationTests
     private static List<string> DocumentPaths() =>
     [
         "README.md",
+        "CHANGELOG.md",
+        "SECURITY.md",
         "src/LiveState.Blazor/README.md",
         "src/LiveState.Blazor.Redis/README.md",
         "src/LiveState.Blazor.Testing/README.md",

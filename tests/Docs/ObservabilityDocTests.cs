@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using LiveState.Blazor.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Docs;
@@ -66,6 +67,8 @@ public sealed partial class ObservabilityDocTests
         {
             await services.GetRequiredService<ISessionGroupStateService>().MutateAsync<Snippets.Clicks>("team:docs", c => c.Count++);
             await services.GetRequiredService<ILiveBroadcaster>().BroadcastToGroupAsync("team:docs");
+            await services.GetRequiredService<ILiveBroadcaster>().BroadcastToCircuitAsync("circuit-docs");
+            await UpdateInACircuitAsync(services);
         }
 
         var rows = SpanRows().ToList();
@@ -78,10 +81,11 @@ public sealed partial class ObservabilityDocTests
             var undocumented = recordedNames.Except(rows.Select(r => r.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             Assert.True(undocumented.Count == 0, $"Spans recorded but not in docs/observability.md: {string.Join(", ", undocumented)}");
 
-            // Every row names a span that was recorded, with exactly the tags it carries.
-            foreach (var (name, tags) in rows)
+            // Every row names a span that was recorded, with its display name and exactly the tags it carries.
+            foreach (var (name, display, tags) in rows)
             {
                 var recorded = spans.Where(s => s.OperationName == name).ToList();
+                Assert.All(recorded, s => Assert.Matches(display, s.DisplayName));
                 Assert.True(recorded.Count > 0, $"No span '{name}' was recorded; recorded: {string.Join(", ", recordedNames)}");
                 var seen = recorded.SelectMany(s => s.TagObjects.Select(t => t.Key)).ToHashSet(StringComparer.Ordinal);
                 foreach (var tag in tags.Where(t => t != "error.type"))
@@ -103,17 +107,45 @@ public sealed partial class ObservabilityDocTests
         return services.BuildServiceProvider();
     }
 
-    private static IEnumerable<(string Name, List<string> Tags)> SpanRows() =>
+    /// <summary>An update made as a component's event handler makes it: on the circuit's dispatcher (here a synchronization context of its own that the circuit noted).</summary>
+    private static async Task UpdateInACircuitAsync(ServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var circuit = SimulatedCircuit.Create(scope.ServiceProvider);
+        await circuit.OpenAsync("circuit-docs-update");
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+        Task update;
+        try
+        {
+            _ = circuit.State.GroupId;
+            update = circuit.State.MutateAsync<Snippets.Clicks>(c => c.Count++);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        await update;
+        await circuit.CloseAsync();
+    }
+
+    /// <summary>The rows of the traces table: the operation name, its display name as a pattern (<c>{slot key}</c> stands for any text), the tags.</summary>
+    private static IEnumerable<(string Name, string Display, List<string> Tags)> SpanRows() =>
         SpanRow().Matches(Document).Select(m => (
             m.Groups["name"].Value,
+            "^" + string.Join(".+", Placeholder().Split(m.Groups["display"].Value).Select(Regex.Escape)) + "$",
             TagName().Matches(m.Groups["tags"].Value).Select(t => t.Groups[1].Value).ToList()));
 
     [GeneratedRegex(@"^\| `(?<name>livestate\.[a-z_.]+)` \|", RegexOptions.Multiline)]
     private static partial Regex MetricRow();
 
-    [GeneratedRegex(@"^\| `(?<name>LiveState [a-z]+)` \| [^|]+ \| (?<tags>[^|]+) \|", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| `(?<name>LiveState\.Blazor\.[A-Za-z]+)` \| `(?<display>[^`]+)` \| [^|]+ \| (?<tags>[^|]+) \|", RegexOptions.Multiline)]
     private static partial Regex SpanRow();
 
-    [GeneratedRegex(@"`((?:livestate|error)\.[a-z_.]+)`")]
+    [GeneratedRegex(@"\{[a-z ]+\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"`((?:livestate|error|aspnetcore)\.[a-z_.]+)`")]
     private static partial Regex TagName();
 }

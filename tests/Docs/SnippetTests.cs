@@ -5,6 +5,7 @@ using LiveState.Blazor.Docs.Snippets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LiveState.Blazor.Docs;
 
@@ -73,7 +74,7 @@ public sealed class SnippetTests : IDisposable
     {
         var builder = NewBuilder();
         var now = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-        builder.Services.AddSingleton<TimeProvider>(new FixedTime(now));
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(now));
         builder.Services.AddLiveState().AddLifecycleHandler<LastSeenTracker>();
         await using var app = builder.Build();
         var tracker = app.Services.GetServices<ILiveCircuitLifecycleHandler>().OfType<LastSeenTracker>().Single();
@@ -105,10 +106,5 @@ public sealed class SnippetTests : IDisposable
         public LiveStateOptions Get(string? name) => value;
 
         public IDisposable? OnChange(Action<LiveStateOptions, string?> listener) => null;
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

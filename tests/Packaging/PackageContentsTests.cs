@@ -41,6 +41,9 @@ public sealed class PackageContentsTests(PackedFeed feed, ITestOutputHelper outp
         Assert.Equal("expression", (string?)license.Attribute("type"));
         Assert.Equal("MIT", license.Value);
 
+        // The license text travels with the binaries: the repository's LICENSE, byte for byte, at the package's root.
+        Assert.Equal(File.ReadAllText(Path.Combine(feed.RepositoryRoot, "LICENSE")), Read(package, "LICENSE"));
+
         Assert.Equal("README.md", Value(metadata, "readme"));
         var readme = Read(package, "README.md");
         Assert.StartsWith($"# {id}", readme, StringComparison.Ordinal);

@@ -19,11 +19,11 @@ internal enum BroadcastTarget
 /// </summary>
 internal readonly struct BroadcastTelemetry
 {
-    public const string ActivityName = "LiveState broadcast";
+    public const string ActivityName = LiveStateActivity.BroadcastName;
     public const string TargetTag = "livestate.broadcast.target";
     public const string ReachedTag = "livestate.broadcast.circuits_reached";
-    public const string FailuresTag = "livestate.broadcast.failures";
-    public const string GroupTag = "livestate.group";
+    public const string FailuresTag = "livestate.broadcast.delivery_failures";
+    public const string GroupTag = LiveStateActivity.GroupIdTag;
 
     /// <summary><c>error.type</c> of a circuit that did not render within the delivery timeout.</summary>
     public const string Timeout = "timeout";
@@ -51,7 +51,8 @@ internal readonly struct BroadcastTelemetry
     /// <param name="metrics">The server's metrics.</param>
     /// <param name="target">What the broadcast targets.</param>
     /// <param name="groupId">With <see cref="BroadcastTarget.Group"/>: the group, tagged redacted.</param>
-    public static BroadcastTelemetry Start(LiveStateMetrics metrics, BroadcastTarget target, string? groupId = null)
+    /// <param name="circuitId">With <see cref="BroadcastTarget.Circuit"/>: the circuit, tagged as ASP.NET Core tags it.</param>
+    public static BroadcastTelemetry Start(LiveStateMetrics metrics, BroadcastTarget target, string? groupId = null, string? circuitId = null)
     {
         var metricsOn = metrics.BroadcastsEnabled;
         var source = LiveStateActivity.Source;
@@ -72,7 +73,9 @@ internal readonly struct BroadcastTelemetry
                 Activity.Current = current;
                 if (activity.IsAllDataRequested)
                 {
+                    activity.DisplayName = "Broadcast " + Name(target);
                     activity.SetTag(TargetTag, Name(target));
+                    activity.SetTag(LiveStateActivity.CircuitIdTag, circuitId);
                     if (groupId is not null)
                     {
                         activity.SetTag(GroupTag, LiveStateActivity.GroupTag(groupId));
@@ -118,7 +121,7 @@ internal readonly struct BroadcastTelemetry
     }
 
     /// <summary><paramref name="count"/> circuits of this broadcast were not re-rendered, for <paramref name="errorType"/>.</summary>
-    public void DeliveryFailed(string errorType, int count) => _metrics?.DeliveryFailed(errorType, count);
+    public void DeliveryFailed(string errorType, int count) => _metrics?.DeliveryFailed(Name(_target), errorType, count);
 
     /// <summary>The <c>error.type</c> of a render that did not complete successfully.</summary>
     public static string ErrorType(Task render) => render.Exception?.GetBaseException() switch

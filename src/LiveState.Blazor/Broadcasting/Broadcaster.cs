@@ -122,7 +122,7 @@ internal sealed class Broadcaster : ILiveBroadcaster
     public ValueTask<int> BroadcastToCircuitAsync(string circuitId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(circuitId);
-        var delivery = new InlineDelivery(_engine, BroadcastTelemetry.Start(_metrics, BroadcastTarget.Circuit), LiveChange.Broadcast, exceptCircuitId: null);
+        var delivery = new InlineDelivery(_engine, BroadcastTelemetry.Start(_metrics, BroadcastTarget.Circuit, circuitId: circuitId), LiveChange.Broadcast, exceptCircuitId: null);
         if (_registry.FindCircuit(circuitId) is { } circuit)
         {
             delivery.Render(circuit);

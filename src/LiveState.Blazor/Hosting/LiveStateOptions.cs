@@ -4,7 +4,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace LiveState.Blazor;
 
-/// <summary>Options of LiveState.Blazor, set through <c>AddLiveState(options =&gt; ...)</c>.</summary>
+/// <summary>
+/// Options of LiveState.Blazor, set through <c>AddLiveState(options =&gt; ...)</c> or bound from configuration with
+/// <c>AddLiveState(builder.Configuration.GetSection("LiveState"))</c> (every option but
+/// <see cref="JsonSerializerOptions"/>; TimeSpans as <c>"hh:mm:ss"</c> or <c>"d.hh:mm:ss"</c>). Validated when the host
+/// starts.
+/// </summary>
 public sealed class LiveStateOptions
 {
     /// <summary>
@@ -30,7 +35,22 @@ public sealed class LiveStateOptions
     /// <summary>When the cookie is marked Secure. Default: when the request is HTTPS.</summary>
     public CookieSecurePolicy CookieSecurePolicy { get; set; } = CookieSecurePolicy.SameAsRequest;
 
-    /// <summary>Request paths under which the cookie is never issued (the Blazor hub, framework files). Static files are excluded by their extension.</summary>
+    /// <summary>
+    /// Whether the browser cookie is essential to the app, so that ASP.NET Core's cookie policy
+    /// (<c>UseCookiePolicy()</c> with <c>CheckConsentNeeded</c>) lets it through before the user has consented to
+    /// tracking cookies. Default true: the cookie holds only a random id that makes the tabs of one browser share their
+    /// state, the feature the user is using, and it tracks nothing across sites or apps; data protection law
+    /// (GDPR, the ePrivacy directive) treats a cookie strictly necessary for a service the user asked for as needing no
+    /// consent. Set it to false if your app asks consent for it anyway: then, while consent is needed and not given,
+    /// LiveState neither issues nor reads the cookie, so the browser has no browser id and each tab is a private group
+    /// of its own (signed-in users still share through their user group); tabs share once consent is given.
+    /// </summary>
+    public bool CookieIsEssential { get; set; } = true;
+
+    /// <summary>
+    /// Request paths under which the cookie is never issued (the Blazor hub, framework files). Static files are excluded
+    /// by their extension. Entries bound from configuration are added to the defaults.
+    /// </summary>
     public IList<string> CookieExcludedPaths { get; } = new List<string> { "/_blazor", "/_framework", "/_content" };
 
     /// <summary>The path of the Blazor hub. Default <c>/_blazor</c>.</summary>
@@ -40,7 +60,8 @@ public sealed class LiveStateOptions
     /// Origins allowed to open the Blazor hub connection, as defence in depth against cross-site WebSocket
     /// hijacking: <c>https://app.example.com</c>, or <c>self</c> for the origin the request was sent to.
     /// Empty (the default) checks nothing. A hub request whose <c>Origin</c> header names another origin gets 403;
-    /// a request without an <c>Origin</c> header (not a browser) passes.
+    /// a request without an <c>Origin</c> header (not a browser) passes. From configuration, a list:
+    /// <c>"AllowedHubOrigins": [ "self", "https://app.example.com" ]</c>.
     /// </summary>
     public IList<string> AllowedHubOrigins { get; } = new List<string>();
 
@@ -90,6 +111,10 @@ public sealed class LiveStateOptions
     /// </summary>
     public int SlotChangePayloadLimit { get; set; } = 16 * 1024;
 
-    /// <summary>Serializer options used to copy mutable state for copy-on-write updates (and by stores that serialize).</summary>
+    /// <summary>
+    /// Serializer options used to copy mutable state for copy-on-write updates (and by stores that serialize). Set in
+    /// code only: converters and resolvers are types, which configuration cannot name, so a <c>JsonSerializerOptions</c>
+    /// key in the bound configuration stops the start with an error that says so.
+    /// </summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 }

@@ -11,6 +11,7 @@ using LiveState.Blazor.State;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -95,6 +96,29 @@ public static class LiveStateServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, SignOutOtherTabsSetup>());
 
         return new LiveStateBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds LiveState as <see cref="AddLiveState(IServiceCollection, Action{LiveStateOptions}?)"/> does, with its options
+    /// bound from <paramref name="configuration"/>, typically <c>builder.Configuration.GetSection("LiveState")</c>:
+    /// the keys are the names of <see cref="LiveStateOptions"/>' properties (<c>"IdleGroupTimeout": "12:00:00"</c>,
+    /// <c>"AllowedHubOrigins": [ "self" ]</c>), all but <see cref="LiveStateOptions.JsonSerializerOptions"/>, which
+    /// only code can set. <paramref name="configure"/> runs after the binding, so code wins. The options are read and
+    /// validated when the host starts; a value that does not parse or fails validation stops the start with the
+    /// option's name, and a change to the configuration applies on restart.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">The section to bind, for example <c>builder.Configuration.GetSection("LiveState")</c>.</param>
+    /// <param name="configure">Sets options after the binding; may be null.</param>
+    /// <returns>A builder for further LiveState configuration (for example <c>.AddRedis(...)</c>).</returns>
+    public static ILiveStateBuilder AddLiveState(this IServiceCollection services, IConfiguration configuration, Action<LiveStateOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Registered before AddLiveState adds `configure`, so that code set there is applied after the binding.
+        services.AddSingleton<IConfigureOptions<LiveStateOptions>>(new LiveStateOptionsConfiguration(configuration));
+        return services.AddLiveState(configure);
     }
 
     /// <summary>Replaces the identity resolver, for example to group the circuits of one team together.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LiveState.Blazor.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +38,13 @@ internal sealed class LiveStateMiddleware
             _refusals.Refused(context.Request.Headers.Origin.ToString());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
+        }
+
+        // A cookie the app marks non-essential is neither issued nor read without consent (ASP.NET Core's cookie policy
+        // would drop the issued one anyway): no browser id, so each tab is a private group until the user consents.
+        if (!options.CookieIsEssential && context.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
+        {
+            return _next(context);
         }
 
         // Over HTTPS only the __Host- cookie is read: a sibling subdomain can plant the plain name, never that one.
@@ -99,7 +107,7 @@ internal sealed class LiveStateMiddleware
             _ => request.IsHttps,
         },
         Path = "/",
-        IsEssential = true,
+        IsEssential = options.CookieIsEssential,
         Expires = _time.GetUtcNow().Add(options.CookieLifetime),
         MaxAge = options.CookieLifetime,
     };

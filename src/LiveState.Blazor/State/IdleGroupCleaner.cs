@@ -12,6 +12,7 @@ internal sealed class IdleGroupCleaner : BackgroundService
     private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private PeriodicTimer? _timer;
 
     public IdleGroupCleaner(ISessionGroupStore store, IOptionsMonitor<LiveStateOptions> options, TimeProvider time, ILogger<IdleGroupCleaner> logger)
     {
@@ -21,15 +22,34 @@ internal sealed class IdleGroupCleaner : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>Starts the scan schedule with the host, then the loop that follows it.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The timer is made here, not in ExecuteAsync: since .NET 10 a BackgroundService runs all of ExecuteAsync on
+        // the thread pool, so a timer made there would start at some later moment, and a clock advanced meanwhile
+        // (a test's FakeTimeProvider) would not move it. Stores with their own expiry (Redis) need no sweeping.
+        if (_store is IIdleGroupEvictor)
+        {
+            _timer = new PeriodicTimer(_options.CurrentValue.IdleGroupScanInterval, _time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Stores with their own expiry (Redis) need no sweeping.
-        if (_store is not IIdleGroupEvictor evictor)
+        if (_timer is not { } timer || _store is not IIdleGroupEvictor evictor)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(_options.CurrentValue.IdleGroupScanInterval, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

@@ -160,12 +160,7 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
     {
         ArgumentException.ThrowIfNullOrEmpty(groupId);
         var key = SlotKey<T>.Value;
-        using var activity = LiveStateActivity.Source.StartActivity("LiveState update");
-        if (activity is not null)
-        {
-            activity.SetTag("livestate.group", LiveStateActivity.GroupTag(groupId));
-            activity.SetTag("livestate.slot", key);
-        }
+        using var activity = LiveStateActivity.StartUpdate(groupId, key, _dispatchers);
 
         var started = _metrics.UpdateDurationEnabled ? Stopwatch.GetTimestamp() : 0;
         SessionGroupSlot<T> slot;
@@ -176,12 +171,12 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
         catch (Exception ex)
         {
             _metrics.Updated(started, ex.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            LiveStateActivity.Failed(activity, ex);
             throw;
         }
 
         _metrics.Updated(started, errorType: null);
-        activity?.SetTag("livestate.slot.version", slot.Version);
+        activity?.SetTag(LiveStateActivity.SlotVersionTag, slot.Version);
         Cache.Offer(groupId, key, slot);
 
         // The update is applied; the caller's token no longer cancels telling the readers about it.

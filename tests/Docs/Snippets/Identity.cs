@@ -22,6 +22,13 @@ public static class IdentitySetup
         // snippet-end: options
     }
 
+    public static void BindOptions(WebApplicationBuilder builder)
+    {
+        // snippet-begin: options-configuration
+        builder.Services.AddLiveState(builder.Configuration.GetSection("LiveState"));
+        // snippet-end: options-configuration
+    }
+
     public static void RegisterResolver(WebApplicationBuilder builder)
     {
         // snippet-begin: register-resolver

@@ -14,9 +14,11 @@ public static class ObservabilitySetup
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter("Microsoft.AspNetCore.Components.Server.Circuits")   // Blazor's circuits
                 .AddMeter("LiveState.Blazor")
                 .AddOtlpExporter())
             .WithTracing(tracing => tracing
+                .AddSource("Microsoft.AspNetCore.Components.Server.Circuits")  // Blazor's circuit spans
                 .AddSource("LiveState.Blazor")
                 .AddOtlpExporter());
         // snippet-end: opentelemetry

@@ -86,6 +86,7 @@ public sealed class BroadcastTelemetryTests : IDisposable
         Assert.Equal(2, SumFor(failures, "error.type", typeof(InvalidOperationException).FullName!));
         Assert.Equal(1, SumFor(failures, "error.type", "disposed"));
         Assert.Equal(1, SumFor(failures, "error.type", "timeout"));
+        Assert.Equal(4, SumFor(failures, "livestate.broadcast.target", "group"));
 
         // Once per broadcast, however many circuits failed.
         var measured = Assert.Single(duration.GetMeasurementSnapshot());
@@ -109,7 +110,7 @@ public sealed class BroadcastTelemetryTests : IDisposable
     }
 
     [Fact]
-    public async Task ABroadcastIsASpanWithTargetReachAndFailuresAndARedactedGroup()
+    public async Task ABroadcastIsASpanWithTargetReachAndFailuresAndItsGroup()
     {
         // The source is process-wide and other tests broadcast in parallel: keep only spans under this test's parent.
         var spans = new ConcurrentBag<Activity>();
@@ -128,23 +129,50 @@ public sealed class BroadcastTelemetryTests : IDisposable
         Assert.Equal(3, await _server.Broadcaster.BroadcastToUsersAsync(["alice", "bob"]));
         Assert.Same(parent, Activity.Current);
 
-        var mine = spans.Where(s => s.TraceId == parent.TraceId && s.OperationName == "LiveState broadcast").ToList();
+        var mine = spans.Where(s => s.TraceId == parent.TraceId && s.OperationName == "LiveState.Blazor.Broadcast").ToList();
         Assert.Equal(2, mine.Count);
         var group = Assert.Single(mine, s => (string?)s.GetTagItem("livestate.broadcast.target") == "group");
+        Assert.Equal("Broadcast group", group.DisplayName);
         Assert.Equal(parent.SpanId, group.ParentSpanId);
         Assert.Equal(1, group.GetTagItem("livestate.broadcast.circuits_reached"));
-        Assert.Equal(1, group.GetTagItem("livestate.broadcast.failures"));
-        var groupTag = (string)group.GetTagItem("livestate.group")!;
+        Assert.Equal(1, group.GetTagItem("livestate.broadcast.delivery_failures"));
+        var groupTag = (string)group.GetTagItem("livestate.group.id")!;
         Assert.Equal(LiveIdentity.BrowserGroup(BrowserId), groupTag);
         Assert.DoesNotContain(BrowserId, groupTag, StringComparison.Ordinal);
 
         var users = Assert.Single(mine, s => (string?)s.GetTagItem("livestate.broadcast.target") == "users");
+        Assert.Equal("Broadcast users", users.DisplayName);
         Assert.Equal(3, users.GetTagItem("livestate.broadcast.circuits_reached"));
-        Assert.Equal(0, users.GetTagItem("livestate.broadcast.failures"));
-        Assert.Null(users.GetTagItem("livestate.group"));
+        Assert.Equal(0, users.GetTagItem("livestate.broadcast.delivery_failures"));
+        Assert.Null(users.GetTagItem("livestate.group.id"));
+        Assert.Null(users.GetTagItem("aspnetcore.components.circuit.id"));
 
         // No tag of any broadcast span carries a whole browser id.
         Assert.All(mine.SelectMany(s => s.TagObjects), tag => Assert.DoesNotContain(BrowserId, tag.Value?.ToString() ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ABroadcastToOneCircuitCarriesItsIdUnderAspNetCoresCircuitTag()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LiveStateActivity.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var parent = new Activity("test").Start();
+
+        Assert.Equal(1, await _server.Broadcaster.BroadcastToCircuitAsync("bob"));
+        Assert.Equal(0, await _server.Broadcaster.BroadcastToCircuitAsync("gone"));
+
+        // The tag Blazor puts on its circuit spans (Microsoft.AspNetCore.Components.Server.Circuits), so the two join.
+        var mine = spans.Where(s => s.TraceId == parent.TraceId && s.OperationName == "LiveState.Blazor.Broadcast").ToList();
+        Assert.Equal(2, mine.Count);
+        Assert.All(mine, s => Assert.Equal("Broadcast circuit", s.DisplayName));
+        Assert.Equal(["bob", "gone"], mine.Select(s => (string)s.GetTagItem("aspnetcore.components.circuit.id")!).Order(StringComparer.Ordinal));
+        Assert.Equal(1, Assert.Single(mine, s => (string?)s.GetTagItem("aspnetcore.components.circuit.id") == "bob").GetTagItem("livestate.broadcast.circuits_reached"));
     }
 
     [Fact]

@@ -19,9 +19,10 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public void ActiveCircuitsRiseAndFall()
     {
-        using var active = Collect<long>("livestate.circuits.active_circuits");
+        using var active = Collect<long>("livestate.circuit.active");
 
         var tab = _server.Open<GroupProbe>(new LiveIdentity("browser:m"));
+        Assert.Equal("{circuit}", active.Instrument!.Unit);
         Assert.Equal(1, active.GetMeasurementSnapshot().EvaluateAsCounter());
         tab.Close();
 
@@ -32,7 +33,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public void ActiveGroupsCountGroupsWithCircuits()
     {
-        using var groups = Collect<long>("livestate.groups.active_groups");
+        using var groups = Collect<long>("livestate.group.active");
         _server.Open<GroupProbe>(new LiveIdentity("browser:m"));
         _server.Open<GroupProbe>(new LiveIdentity("browser:m"));
         _server.Open<GroupProbe>(new LiveIdentity("user:n", "n"));
@@ -76,9 +77,57 @@ public sealed class TelemetryTests : IDisposable
 
         await _server.States.MutateAsync<Counter>(LiveIdentity.BrowserGroup(browserId), c => c.Value++);
 
-        var span = Assert.Single(spans, s => s.OperationName == "LiveState update" && (string?)s.GetTagItem("livestate.group") == LiveIdentity.BrowserGroup(browserId));
-        Assert.Equal(typeof(Counter).FullName, span.GetTagItem("livestate.slot"));
+        var span = Assert.Single(spans, s => s.OperationName == "LiveState.Blazor.Update" && (string?)s.GetTagItem("livestate.group.id") == LiveIdentity.BrowserGroup(browserId));
+        Assert.Equal("Update " + typeof(Counter).FullName, span.DisplayName);
+        Assert.Equal(typeof(Counter).FullName, span.GetTagItem("livestate.slot.key"));
         Assert.Equal(1L, span.GetTagItem("livestate.slot.version"));
-        Assert.DoesNotContain(browserId, (string)span.GetTagItem("livestate.group")!, StringComparison.Ordinal);
+        Assert.DoesNotContain(browserId, (string)span.GetTagItem("livestate.group.id")!, StringComparison.Ordinal);
+
+        // Made outside any circuit (a job, an endpoint): no circuit id.
+        Assert.Null(span.GetTagItem("aspnetcore.components.circuit.id"));
+    }
+
+    [Fact]
+    public async Task AnUpdateMadeInACircuitCarriesTheCircuitIdUnderAspNetCoresTag()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LiveStateActivity.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var tab = _server.Open<GroupProbe>(new LiveIdentity("browser:span-circuit"), circuitId: "circuit-span-1");
+
+        // As a click handler does: on the circuit's dispatcher, under the span Blazor starts for the event.
+        using (var handleEvent = new Activity("Microsoft.AspNetCore.Components.HandleEvent").Start())
+        {
+            await tab.Bunit.Renderer.Dispatcher.InvokeAsync(() => tab.State.MutateAsync<Counter>(c => c.Value++));
+        }
+
+        var span = Assert.Single(spans, s => s.OperationName == "LiveState.Blazor.Update" && (string?)s.GetTagItem("livestate.group.id") == "browser:span-circuit");
+        Assert.Equal("circuit-span-1", span.GetTagItem("aspnetcore.components.circuit.id"));
+        Assert.NotEqual(default, span.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task AFailedUpdateIsASpanWithAnErrorStatusAndItsErrorType()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LiveStateActivity.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await _server.States.MutateAsync<Counter>("failing-span", (Action<Counter>)(_ => throw new InvalidOperationException("no"))));
+
+        var span = Assert.Single(spans, s => s.OperationName == "LiveState.Blazor.Update" && (string?)s.GetTagItem("livestate.group.id") == "failing-span");
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
     }
 }

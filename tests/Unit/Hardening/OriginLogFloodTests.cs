@@ -2,6 +2,8 @@ using System.Net;
 using LiveState.Blazor.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LiveState.Blazor.Tests.Hardening;
 
@@ -10,18 +12,17 @@ public sealed class OriginLogFloodTests
 {
     private const int HubOriginRejected = 2;
 
-    private static async Task<(CookieTestApp App, LogCapture Logs, ManualTimeProvider Clock)> StartAsync()
+    private static async Task<(CookieTestApp App, FakeLogCollector Logs, FakeTimeProvider Clock)> StartAsync()
     {
-        var logs = new LogCapture();
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var app = await CookieTestApp.StartAsync(
             o => o.AllowedHubOrigins.Add("https://app.example.com"),
             services: s =>
             {
-                logs.AddTo(s);
+                s.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
                 s.AddSingleton<TimeProvider>(clock);
             });
-        return (app, logs, clock);
+        return (app, app.Services.GetFakeLogCollector(), clock);
     }
 
     private static HttpRequestMessage Refused(string origin)
@@ -31,8 +32,8 @@ public sealed class OriginLogFloodTests
         return request;
     }
 
-    private static List<LogCapture.Entry> Refusals(LogCapture logs) =>
-        logs.Entries.Where(e => e.Category.StartsWith("LiveState.Blazor", StringComparison.Ordinal) && e.EventId.Id == HubOriginRejected).ToList();
+    private static List<FakeLogRecord> Refusals(FakeLogCollector logs) =>
+        logs.GetSnapshot().Where(e => e.Category?.StartsWith("LiveState.Blazor", StringComparison.Ordinal) == true && e.Id.Id == HubOriginRejected).ToList();
 
     [Fact]
     public async Task TenThousandRefusedRequestsWriteOneWarningAMinuteWithTheCountOfTheRest()
@@ -59,9 +60,9 @@ public sealed class OriginLogFloodTests
         var refusals = Refusals(logs);
         Assert.Equal(2, refusals.Count);
         Assert.Contains("https://evil-last.example.net", refusals[1].Message, StringComparison.Ordinal);
-        Assert.Contains(refusals[1].State, p => p.Key == "Suppressed" && Convert.ToInt64(p.Value, System.Globalization.CultureInfo.InvariantCulture) == 9_999);
-        Assert.Equal(2, logs.Entries.Count(e => e.Level >= LogLevel.Warning));
-        Assert.True(logs.Entries.Count(e => e.Category.StartsWith("LiveState.Blazor", StringComparison.Ordinal)) <= 2, "LiveState logged more than the two refusals");
+        Assert.Equal("9999", refusals[1].GetStructuredStateValue("Suppressed"));
+        Assert.Equal(2, logs.GetSnapshot().Count(e => e.Level >= LogLevel.Warning));
+        Assert.True(logs.GetSnapshot().Count(e => e.Category?.StartsWith("LiveState.Blazor", StringComparison.Ordinal) == true) <= 2, "LiveState logged more than the two refusals");
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class OriginLogFloodTests
         }
 
         var refusal = Assert.Single(Refusals(logs));
-        var logged = (string)refusal.State.Single(p => p.Key == "Origin").Value!;
+        var logged = refusal.GetStructuredStateValue("Origin")!;
         Assert.True(logged.Length <= 160, $"{logged.Length} characters logged");
         Assert.DoesNotContain(logged, c => char.IsControl(c));
         Assert.StartsWith("https://evil.example.net/", logged, StringComparison.Ordinal);

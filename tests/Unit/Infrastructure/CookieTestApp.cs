@@ -24,7 +24,15 @@ internal sealed class CookieTestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<CookieTestApp> StartAsync(Action<LiveStateOptions>? configure = null, IDataProtectionProvider? protection = null, Action<IServiceCollection>? services = null)
+    /// <param name="configure">LiveState's options.</param>
+    /// <param name="protection">The Data Protection provider; an ephemeral one by default.</param>
+    /// <param name="services">Further services (a logger, a clock, cookie policy options).</param>
+    /// <param name="beforeLiveState">Middleware that runs before <c>UseLiveState()</c> (<c>UseCookiePolicy()</c>).</param>
+    public static async Task<CookieTestApp> StartAsync(
+        Action<LiveStateOptions>? configure = null,
+        IDataProtectionProvider? protection = null,
+        Action<IServiceCollection>? services = null,
+        Action<IApplicationBuilder>? beforeLiveState = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -33,6 +41,7 @@ internal sealed class CookieTestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
         builder.Services.AddLiveState(configure);
         var app = builder.Build();
+        beforeLiveState?.Invoke(app);
         app.UseLiveState();
         app.Map("/{**path}", (HttpContext context) =>
             DefaultLiveIdentityResolver.FindBrowserId(context.User) ?? "none");

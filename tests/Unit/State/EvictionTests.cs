@@ -2,12 +2,14 @@ using LiveState.Blazor.State;
 using LiveState.Blazor.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LiveState.Blazor.Tests.State;
 
 public sealed class EvictionTests : IDisposable
 {
-    private readonly ManualTimeProvider _clock = new();
+    // Its timers fire only when the test advances it: the cleaner's scan interval runs on it too.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly LiveTestServer _server;
 
     public EvictionTests()
@@ -16,6 +18,7 @@ public sealed class EvictionTests : IDisposable
             o =>
             {
                 o.IdleGroupTimeout = TimeSpan.FromHours(1);
+                o.IdleGroupScanInterval = TimeSpan.FromMinutes(1);
                 o.MaxGroups = 200;
             },
             s => s.AddSingleton<TimeProvider>(_clock));
@@ -113,6 +116,50 @@ public sealed class EvictionTests : IDisposable
         }
 
         Assert.Equal(0, _server.MemoryStore.Count);
+    }
+
+    [Fact]
+    public async Task TheRunningCleanerEvictsOnItsScanIntervalAsTheClockAdvancesAndSparesTheYoungAndTheOnScreen()
+    {
+        var onScreen = _server.Open<GroupProbe>(new LiveIdentity("browser:on-screen"));
+        await onScreen.State.MutateAsync<Counter>(c => c.Value = 1);
+        await _server.States.MutateAsync<Counter>("old", c => c.Value = 1);
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        await _server.States.MutateAsync<Counter>("young", c => c.Value = 1);
+        await Cleaner.StartAsync(CancellationToken.None);
+        try
+        {
+            // The scans of the next half hour find nothing idle for an hour; the one after it does. Nothing is read
+            // by the test meanwhile (a read keeps a group alive): the store is listed instead.
+            _clock.Advance(TimeSpan.FromMinutes(30));
+            _clock.Advance(TimeSpan.FromMinutes(1));
+
+            // A scan runs the whole store in one pass, so once "old" is gone the others were judged by the same scan.
+            await Wait.UntilAsync(async () => !(await GroupsAsync()).Contains("old"), "a scan after the timeout evicted the old group");
+            Assert.Equal(["browser:on-screen", "young"], await GroupsAsync());
+
+            // Half an hour on, "young" has idled out too; the group on screen never does.
+            _clock.Advance(TimeSpan.FromMinutes(30));
+            await Wait.UntilAsync(async () => !(await GroupsAsync()).Contains("young"), "the young group idled out in its turn");
+            Assert.Equal(["browser:on-screen"], await GroupsAsync());
+            Assert.Equal(1, onScreen.State.Get<Counter>().Value);
+        }
+        finally
+        {
+            await Cleaner.StopAsync(CancellationToken.None).WaitAsync(Wait.Deadline);
+        }
+    }
+
+    private async Task<List<string>> GroupsAsync()
+    {
+        var groups = new List<string>();
+        await foreach (var group in _server.Store.ListGroupsAsync())
+        {
+            groups.Add(group);
+        }
+
+        groups.Sort(StringComparer.Ordinal);
+        return groups;
     }
 
     [Fact]
