@@ -3,6 +3,7 @@ using LiveState.Blazor.Tests.Hardening;
 using LiveState.Blazor.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LiveState.Blazor.Tests.Rooms;
 
@@ -53,11 +54,10 @@ public sealed class AuthorizationTests
     [Fact]
     public async Task AnAuthorizerThatThrowsRefusesTheJoinAndTheFailureIsLogged()
     {
-        var log = new LogCapture();
         var authorizer = new ScriptedAuthorizer { Decide = (_, _) => throw new InvalidOperationException("directory down") };
         using var server = new LiveTestServer(services: s =>
         {
-            log.AddTo(s);
+            s.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
             s.AddSingleton<ILiveRoomAuthorizer>(authorizer);
         });
         await using var circuit = await HandlerCircuit.OpenAsync(server, "c1", HandlerCircuit.SignedIn("alice", "b1"));
@@ -67,7 +67,7 @@ public sealed class AuthorizationTests
         Assert.True(refused.IsFailure);
         Assert.IsType<InvalidOperationException>(refused.InnerException);
         Assert.Equal(0, server.Registry.CountGroup("room:a"));
-        Assert.Contains(log.Entries, e => e.EventId.Id == 71 && e.Level == LogLevel.Error && e.Exception is InvalidOperationException);
+        Assert.Contains(server.Services.GetFakeLogCollector().GetSnapshot(), e => e.Id.Id == 71 && e.Level == LogLevel.Error && e.Exception is InvalidOperationException);
     }
 
     [Fact]
