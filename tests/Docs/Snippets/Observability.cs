@@ -14,7 +14,7 @@ public static class ObservabilitySetup
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-                .AddMeter("LiveState.Blazor")
+                .AddMeter("LiveState.Blazor", "LiveState.Blazor.Redis")
                 .AddOtlpExporter())
             .WithTracing(tracing => tracing
                 .AddSource("LiveState.Blazor")
