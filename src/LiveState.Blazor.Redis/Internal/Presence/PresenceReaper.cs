@@ -75,6 +75,12 @@ internal sealed class PresenceReaper
 
         try
         {
+            // Removed already by another server (its lease is gone), or alive again (renewed): nothing to do.
+            if ((long)await database.ScriptEvaluateAsync(PresenceScripts.EndLease, [_names.Alive], [server, "check"]).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+
             var entries = new List<PresenceEntry>();
             foreach (var field in await database.HashGetAllAsync(_names.ServerPresence(server)).ConfigureAwait(false))
             {
@@ -85,7 +91,7 @@ internal sealed class PresenceReaper
             }
 
             var topics = await PresenceKeys.RemoveServerAsync(database, _names, server, _self.Id, entries, sharded, (long)PresenceKeys.Lifetime(_options).TotalMilliseconds).ConfigureAwait(false);
-            await database.ScriptEvaluateAsync(PresenceScripts.EndLease, [_names.Alive], [server]).ConfigureAwait(false);
+            await database.ScriptEvaluateAsync(PresenceScripts.EndLease, [_names.Alive], [server, "end"]).ConfigureAwait(false);
             Log.ServerReaped(_logger, Redaction.Bounded(server), entries.Count, topics);
             return true;
         }

@@ -68,7 +68,10 @@ internal static class PresenceScripts
         return {now, old, redis.call('HGETALL', KEYS[1])}
         """;
 
-    /// <summary>Removes a server's lease (KEYS[1] the alive hash) if it has ended. ARGV: server id. Returns 1 if removed.</summary>
+    /// <summary>
+    /// Whether a server's lease (KEYS[1] the alive hash) is there and has ended; with ARGV[2] = 'end', also removes it.
+    /// ARGV: server id, mode. Returns 1 if it had ended.
+    /// </summary>
     public const string EndLease = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -76,7 +79,7 @@ internal static class PresenceScripts
         if not value then return 0 end
         local expiry = tonumber(string.match(value, '^(%d+)'))
         if expiry and expiry > now then return 0 end
-        redis.call('HDEL', KEYS[1], ARGV[1])
+        if ARGV[2] == 'end' then redis.call('HDEL', KEYS[1], ARGV[1]) end
         return 1
         """;
 
