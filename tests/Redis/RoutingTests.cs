@@ -84,6 +84,35 @@ public sealed class RoutingTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task AGroupWhoseRendersAreSlowDoesNotHoldUpTheMessagesOfAnotherGroup()
+    {
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2);
+        var (sender, receiver) = (cluster.First, cluster.Last);
+        var (slow, quick) = (NewGroup(), NewGroup());
+        using var release = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocked = receiver.Open(new LiveIdentity(slow), onRender: _ =>
+        {
+            // A render that does not finish until the test says so: the slow group's channel waits on it.
+            entered.TrySetResult();
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        var other = receiver.Open(new LiveIdentity(quick));
+        await cluster.WaitForPresenceAsync(2);
+
+        await sender.Broadcaster.BroadcastToGroupAsync(slow);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await sender.Broadcaster.BroadcastToGroupAsync(slow);
+        await sender.Broadcaster.BroadcastToGroupAsync(quick);
+
+        // The quick group's message is handled while the slow group's render still blocks.
+        await Wait.UntilAsync(() => other.Renders == 1, "the other group's circuit rendered");
+        Assert.False(release.IsSet);
+        release.Set();
+        await Wait.UntilAsync(() => blocked.Renders == 2, "the slow group's messages were handled in order after it");
+    }
+
+    [Fact]
     public async Task AServerKeepsNoPresenceOfCircuitsInGroupsItDoesNotHost()
     {
         await using var cluster = await LiveCluster.StartRedisAsync(redis.Server, nodes: 2);

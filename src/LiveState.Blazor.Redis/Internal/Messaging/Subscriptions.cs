@@ -336,8 +336,9 @@ internal sealed class Subscriptions : IAsyncDisposable
             return;
         }
 
-        await UnsubscribeQuietlyAsync(subscription.Queue).ConfigureAwait(false);
+        // What was kept for it goes at once; a message still queued finds nothing to apply to.
         _handler!.OnUnsubscribed(subscription.Key);
+        await UnsubscribeQuietlyAsync(subscription.Queue).ConfigureAwait(false);
     }
 
     private static async Task UnsubscribeQuietlyAsync(ChannelMessageQueue queue)
