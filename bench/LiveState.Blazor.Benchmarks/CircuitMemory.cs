@@ -21,9 +21,16 @@ internal static class CircuitMemory
 {
     private const int Rounds = 3;
 
+    // What a circuit leaves for a few hundred milliseconds after it opens or closes (LiveState's presence windows, 200 ms
+    // by default, with their timers; the previous side's app being torn down) is not per-circuit memory: each snapshot
+    // waits until the heap stops moving. Without it the decomposition swung by about 2 KB per circuit with the order
+    // the sides ran in.
+    private static readonly TimeSpan SettleStep = TimeSpan.FromMilliseconds(250);
+    private const long SettleTolerance = 16 * 1024;
+
     public static async Task<int> RunAsync(int circuits, string modelName)
     {
-        Paired.PrintEnvironment($"Heap per real circuit, {circuits:N0} circuits (each its own anonymous browser and group), model '{modelName}'; {Rounds} rounds, sides alternating; GC.GetTotalMemory(forceFullCollection: true) before and after opening them");
+        Paired.PrintEnvironment($"Heap per real circuit, {circuits:N0} circuits (each its own anonymous browser and group), model '{modelName}'; {Rounds} rounds, sides alternating; the settled heap (GC.GetTotalMemory(forceFullCollection: true) once two readings {SettleStep.TotalMilliseconds:F0} ms apart agree within {SettleTolerance / 1024} KB) before and after opening them");
         var sides = new (string Name, Func<IBenchApp> App, Func<IBenchApp, string, Task> Seed)[]
         {
             ("no shared state", () => new HandWrittenApp(share: false), (_, _) => Task.CompletedTask),
@@ -40,20 +47,9 @@ internal static class CircuitMemory
             {
                 var s = round % 2 == 0 ? k : sides.Length - 1 - k;
                 var (name, create, seed) = sides[s];
-                await using var app = create();
-
-                // A first world warms everything up that is paid once per process or app (JIT, route table, caches).
-                await (await RenderWorld.CreateAsync(app, 50, 1, group => seed(app, group))).DisposeAsync();
-
-                var before = GC.GetTotalMemory(forceFullCollection: true);
-                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-                var world = await RenderWorld.CreateAsync(app, circuits, 1, group => seed(app, group));
-                var allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
-                var after = GC.GetTotalMemory(forceFullCollection: true);
-                retained[s].Add((after - before) / (double)circuits);
-                allocated[s].Add((allocatedAfter - allocatedBefore) / (double)circuits);
-                GC.KeepAlive(world);
-                await world.DisposeAsync();
+                var (kept, opened) = await MeasureAsync(create, seed, circuits);
+                retained[s].Add(kept);
+                allocated[s].Add(opened);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] round {round + 1}, {name}: {retained[s][^1]:N0} B retained per circuit"));
             }
         }
@@ -74,6 +70,49 @@ internal static class CircuitMemory
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LiveState adds {live - plain:N0} B per circuit to the app with no shared state (target <= 2,048 B), {live - byHand:N0} B to the app that shares by hand."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Of that, {registered - plain:N0} B come with the circuit's registration (scoped services, registry entries, the group's store entry) and {live - registered:N0} B with LiveState's components (the model's wrapper components and readers instead of the hand-written readers). Load average now {Paired.LoadAverage()}."));
         return 0;
+    }
+
+    /// <summary>
+    /// One side once: its app, a warm-up world, then the settled heap before and after opening <paramref name="circuits"/>
+    /// circuits. Everything it built is unreachable once it returns (the previous side's world must not count in the
+    /// next side's "before").
+    /// </summary>
+    private static async Task<(double Retained, double Allocated)> MeasureAsync(Func<IBenchApp> create, Func<IBenchApp, string, Task> seed, int circuits)
+    {
+        await using var app = create();
+
+        // A first world warms everything up that is paid once per process or app (JIT, route table, caches).
+        await (await RenderWorld.CreateAsync(app, 50, 1, group => seed(app, group))).DisposeAsync();
+
+        var before = await SettledHeapAsync("before");
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var world = await RenderWorld.CreateAsync(app, circuits, 1, group => seed(app, group));
+        var allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+        var after = await SettledHeapAsync("after");
+        GC.KeepAlive(world);
+        await world.DisposeAsync();
+        return ((after - before) / (double)circuits, (allocatedAfter - allocatedBefore) / (double)circuits);
+    }
+
+    /// <summary>The heap after a full collection, once two readings <see cref="SettleStep"/> apart agree within <see cref="SettleTolerance"/> (at most 10 readings).</summary>
+    private static async Task<long> SettledHeapAsync(string what)
+    {
+        var first = GC.GetTotalMemory(forceFullCollection: true);
+        var last = first;
+        for (var i = 1; i <= 10; i++)
+        {
+            await Task.Delay(SettleStep);
+            var now = GC.GetTotalMemory(forceFullCollection: true);
+            if (Math.Abs(now - last) <= SettleTolerance || i == 10)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}]   heap {what}: {first:N0} B at once, {now:N0} B settled after {i} more readings"));
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
     }
 }
 
@@ -108,10 +147,11 @@ internal sealed class RegisteredOnlyApp : IBenchApp
 
     public Task UpdateAsync(string group) => _state.ReplaceAsync<RenderSlot>(group, static s => s with { Value = s.Value + 1 });
 
-    public Task OpenCircuitAsync(BenchCircuit circuit)
+    public async Task OpenCircuitAsync(BenchCircuit circuit)
     {
         circuit.Services.GetRequiredService<HandWrittenSession>().GroupId = circuit.GroupId;
-        return Handler(circuit).OpenAsync(circuit.Id, CancellationToken.None);
+        await Handler(circuit).OpenAsync(circuit.Id, CancellationToken.None);
+        circuit.EnsureRegisteredInGroup(_services.GetRequiredService<ILiveCircuitRegistry>());
     }
 
     public Task CloseCircuitAsync(BenchCircuit circuit) => Handler(circuit).CloseAsync(circuit.Id);

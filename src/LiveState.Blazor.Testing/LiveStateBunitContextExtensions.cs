@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using LiveState.Blazor;
-using LiveState.Blazor.Broadcasting;
+using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.Testing;
 using LiveState.Blazor.Testing.Internal;
 using Microsoft.AspNetCore.Components;
@@ -40,10 +40,8 @@ public static class LiveStateBunitContextExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<LiveTestHost>().Log);
 
         // The real broadcaster delivers every broadcast; the recorder only watches it go by.
-        services.Replace(ServiceDescriptor.Singleton<ILiveBroadcaster>(sp =>
-            new RecordingBroadcaster(sp.GetRequiredService<Broadcaster>(), sp.GetRequiredService<LiveTestHost>())));
-        services.Replace(ServiceDescriptor.Singleton<IChangeNotifier>(sp =>
-            new RecordingChangeNotifier(sp.GetRequiredService<LocalChangeNotifier>(), sp.GetRequiredService<LiveTestHost>())));
+        // The library tells its observers of every delivery it completes; the recorder writes them into the log.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveStateObserver, RecordingObserver>());
         return builder;
     }
 

@@ -2,6 +2,35 @@ using LiveState.Blazor.Circuits;
 
 namespace LiveState.Blazor.Benchmarks.Infrastructure;
 
+#if LIVESTATE_0_1
+/// <summary>
+/// A circuit's render target as 0.1's <c>CascadingSessionGroupState</c> implements it: one <c>InvokeAsync</c> on the
+/// circuit's dispatcher, with a delegate cached for the circuit, that marks the render started and calls
+/// <c>StateHasChanged</c>. (Built only against LiveState 0.1: see bench/README.md, "Before and after".)
+/// </summary>
+internal sealed class LiveTarget(FakeComponent component) : ILiveRenderTarget
+{
+    private LiveCircuit? _circuit;
+    private Action? _render;
+
+    public FakeComponent Component { get; } = component;
+
+    public Task RenderAsync(LiveCircuit circuit)
+    {
+        if (_render is null || !ReferenceEquals(circuit, _circuit))
+        {
+            _circuit = circuit;
+            _render = () =>
+            {
+                circuit.RenderStarting();
+                Component.StateHasChanged();
+            };
+        }
+
+        return Component.InvokeAsync(_render);
+    }
+}
+#else
 /// <summary>
 /// A circuit's render target as a <c>LiveState.Blazor.LiveComponent</c> implements it: it reads everything (so every
 /// broadcast and every change of its group reaches it), renders through one <c>InvokeAsync</c> on the circuit's
@@ -21,3 +50,4 @@ internal sealed class LiveTarget(FakeComponent component) : ILiveRenderTarget
         return Task.CompletedTask;
     }
 }
+#endif

@@ -150,7 +150,7 @@ internal static class Paired
     /// <summary>The first line of every command's output: what ran, where, under which GC.</summary>
     public static void PrintEnvironment(string what)
     {
-        Console.WriteLine($"{what}. {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC ({System.Runtime.GCSettings.LatencyMode}), load average {LoadAverage()}, {DateTime.Now:yyyy-MM-dd HH:mm}.");
+        Console.WriteLine($"{what}. {Rendering.LiveStateModels.Library}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC ({System.Runtime.GCSettings.LatencyMode}), load average {LoadAverage()}, {DateTime.Now:yyyy-MM-dd HH:mm}.");
         Console.WriteLine();
     }
 }

@@ -65,8 +65,13 @@ internal sealed class BenchCircuit
         var scope = app.Services.CreateAsyncScope();
         var circuit = new BenchCircuit(scope, circuitId, LiveIdentity.BrowserGroup(browserId), browserId);
 
-        // As LiveState's middleware leaves the principal: an unauthenticated identity carrying the browser id.
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, browserId)], authenticationType: null));
+        // As LiveState's middleware leaves the principal: an unauthenticated identity carrying the browser id (labelled
+        // as the middleware labels it: since issue 14 the resolver reads the browser id from that identity only).
+        var browser = new ClaimsIdentity([new Claim(LiveStateClaimTypes.BrowserId, browserId)], authenticationType: null);
+#if !LIVESTATE_0_1
+        browser.Label = LiveStateClaimTypes.BrowserIdentityLabel;
+#endif
+        var user = new ClaimsPrincipal(browser);
         BenchServices.SetUser(circuit.Services, user);
         circuit.Services.GetRequiredService<BenchNavigation>().Open(app.Route);
         await app.OpenCircuitAsync(circuit);
@@ -74,6 +79,19 @@ internal sealed class BenchCircuit
         await circuit.Renderer.MountAsync(app.RootComponent);
         circuit.Renderer.ThrowIfFailed();
         return circuit;
+    }
+
+    /// <summary>
+    /// Throws unless LiveState registered this circuit in its browser's group. A principal the identity resolver cannot
+    /// read gives every tab a private group: targeted sends would then reach nothing, and be timed as if they had.
+    /// </summary>
+    public void EnsureRegisteredInGroup(ILiveCircuitRegistry registry)
+    {
+        var info = registry.Find(Id) ?? throw new InvalidOperationException($"Circuit {Id} was opened but LiveState did not register it.");
+        if (!string.Equals(info.GroupId, GroupId, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Circuit {Id} was registered in group {info.GroupId}, not in its browser's group {GroupId}: the resolver did not read the bench's principal.");
+        }
     }
 
     public async Task CloseAsync(IBenchApp app)

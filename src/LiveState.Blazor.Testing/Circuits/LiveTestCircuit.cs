@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Bunit;
-using LiveState.Blazor.Broadcasting;
-using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Simulation;
 using LiveState.Blazor.Testing.Internal;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -30,8 +29,7 @@ public sealed class LiveTestCircuit : IDisposable
 {
     private readonly LiveTestHost _host;
     private readonly AsyncServiceScope _scope;
-    private readonly LiveCircuitContext _circuitContext;
-    private readonly LiveCircuitHandler _handler;
+    private readonly SimulatedCircuit _circuit;
     private readonly CircuitIdentityResolver _resolver;
     private readonly IHostEnvironmentAuthenticationStateProvider _authentication;
     private int _closed;
@@ -52,16 +50,7 @@ public sealed class LiveTestCircuit : IDisposable
         var services = new CircuitServices(scoped, authentication.Item2);
 
         _resolver = new CircuitIdentityResolver(scoped.GetRequiredService<ILiveIdentityResolver>()) { Pinned = identity };
-        _circuitContext = scoped.GetRequiredService<LiveCircuitContext>();
-        _handler = new LiveCircuitHandler(
-            _circuitContext,
-            scoped.GetRequiredService<CircuitRegistry>(),
-            _resolver,
-            scoped.GetRequiredService<ILiveBroadcaster>(),
-            scoped.GetRequiredService<IChangeNotifier>(),
-            services,
-            scoped.GetRequiredService<IOptionsMonitor<LiveStateOptions>>(),
-            scoped.GetService<ILogger<LiveCircuitHandler>>() ?? NullLogger<LiveCircuitHandler>.Instance);
+        _circuit = SimulatedCircuit.Create(services, _resolver);
 
         Context = new BunitContext();
         Context.Services.AddSingleton<AuthenticationStateProvider>(authentication.Item2);
@@ -69,7 +58,7 @@ public sealed class LiveTestCircuit : IDisposable
 
         // The circuit's SessionGroupState, cascaded from DI as AddLiveState() does in an app (bUnit asks its own
         // container for cascading value sources, never the fallback).
-        Context.Services.AddCascadingValue<SessionGroupState>(_ => _circuitContext.Cascade);
+        Context.Services.AddCascadingValue<SessionGroupState>(_ => _circuit.Cascade);
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -77,7 +66,7 @@ public sealed class LiveTestCircuit : IDisposable
     public string Id { get; }
 
     /// <summary>The circuit's identity now (it follows <see cref="MoveTo"/> and <see cref="ChangeUser"/>).</summary>
-    public LiveIdentity Identity => _circuitContext.Circuit!.Info.Identity;
+    public LiveIdentity Identity => (_circuit.Info ?? throw new ObjectDisposedException(nameof(LiveTestCircuit))).Identity;
 
     /// <summary>Whether the circuit is open (not yet closed).</summary>
     public bool IsOpen => Volatile.Read(ref _closed) == 0;
@@ -92,13 +81,13 @@ public sealed class LiveTestCircuit : IDisposable
     public BunitContext Context { get; }
 
     /// <summary>The <see cref="SessionGroupState"/> the circuit's components receive as a cascading parameter.</summary>
-    public SessionGroupState State => _circuitContext.State!;
+    public SessionGroupState State => _circuit.State;
 
     /// <summary>
     /// How often LiveState re-rendered something in this circuit: a broadcast that reached it, or a change of a slot or
     /// presence that one of its components reads. Renders that coalesce count once; first renders do not count.
     /// </summary>
-    public int RerenderCount => _circuitContext.Circuit?.Renders ?? 0;
+    public int RerenderCount => _circuit.RenderCount;
 
     /// <summary>
     /// Renders <typeparamref name="TComponent"/> in this circuit, as Blazor would: it receives the circuit's
@@ -120,14 +109,14 @@ public sealed class LiveTestCircuit : IDisposable
     public void Disconnect()
     {
         ObjectDisposedException.ThrowIf(!IsOpen, this);
-        Sync.Run(() => _handler.ConnectionChangedAsync(Id, connected: false), $"Disconnecting circuit {Id}");
+        Sync.Run(() => _circuit.SetConnectedAsync(connected: false), $"Disconnecting circuit {Id}");
     }
 
     /// <summary>The circuit's connection comes back after <see cref="Disconnect"/>.</summary>
     public void Reconnect()
     {
         ObjectDisposedException.ThrowIf(!IsOpen, this);
-        Sync.Run(() => _handler.ConnectionChangedAsync(Id, connected: true), $"Reconnecting circuit {Id}");
+        Sync.Run(() => _circuit.SetConnectedAsync(connected: true), $"Reconnecting circuit {Id}");
     }
 
     /// <summary>
@@ -174,8 +163,8 @@ public sealed class LiveTestCircuit : IDisposable
             Sync.Run(
                 async () =>
                 {
-                    await _handler.ConnectionChangedAsync(Id, connected: false).ConfigureAwait(false);
-                    await _handler.CloseAsync(Id).ConfigureAwait(false);
+                    await _circuit.SetConnectedAsync(connected: false).ConfigureAwait(false);
+                    await _circuit.CloseAsync().ConfigureAwait(false);
                 },
                 $"Closing circuit {Id}");
         }
@@ -197,7 +186,7 @@ public sealed class LiveTestCircuit : IDisposable
         host.Add(circuit);
         try
         {
-            Sync.Run(() => circuit._handler.OpenAsync(circuit.Id, CancellationToken.None), $"Opening circuit {circuit.Id}");
+            Sync.Run(() => circuit._circuit.OpenAsync(circuit.Id, CancellationToken.None), $"Opening circuit {circuit.Id}");
         }
         catch
         {
@@ -225,7 +214,7 @@ public sealed class LiveTestCircuit : IDisposable
             () =>
             {
                 _authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(user)));
-                return _handler.LastMove;
+                return _circuit.WhenMoved;
             },
             $"Moving circuit {Id}");
     }

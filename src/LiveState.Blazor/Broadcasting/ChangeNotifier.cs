@@ -1,4 +1,5 @@
 using LiveState.Blazor.Circuits;
+using LiveState.Blazor.Diagnostics;
 using LiveState.Blazor.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,14 +36,16 @@ internal sealed class LocalChangeNotifier : IChangeNotifier, IDisposable
     private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ILiveStateObserver[] _observers;
     private bool _disposed;
 
-    public LocalChangeNotifier(Broadcaster broadcaster, IOptionsMonitor<LiveStateOptions> options, TimeProvider time, ILogger<LocalChangeNotifier> logger)
+    public LocalChangeNotifier(Broadcaster broadcaster, IOptionsMonitor<LiveStateOptions> options, TimeProvider time, ILogger<LocalChangeNotifier> logger, IEnumerable<ILiveStateObserver>? observers = null)
     {
         _broadcaster = broadcaster;
         _options = options;
         _time = time;
         _logger = logger;
+        _observers = observers?.ToArray() ?? [];
     }
 
     /// <summary>Groups whose presence window is open (tests look).</summary>
@@ -51,7 +54,9 @@ internal sealed class LocalChangeNotifier : IChangeNotifier, IDisposable
     public async ValueTask SlotChangedAsync(string groupId, string? slotKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(groupId);
-        _ = await _broadcaster.NotifyAsync(new LiveChange(LiveChangeKind.Slot, groupId, slotKey), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var started = _observers.Length > 0 ? _time.GetTimestamp() : 0;
+        var reached = await _broadcaster.NotifyAsync(new LiveChange(LiveChangeKind.Slot, groupId, slotKey), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Observe(LiveRenderCause.SlotChanged, groupId, slotKey, reached, started);
     }
 
     public ValueTask PresenceChangedAsync(string groupId)
@@ -106,8 +111,42 @@ internal sealed class LocalChangeNotifier : IChangeNotifier, IDisposable
 
     private ValueTask RenderPresenceAsync(string groupId)
     {
+        var started = _observers.Length > 0 ? _time.GetTimestamp() : 0;
         var delivery = _broadcaster.NotifyAsync(LiveChange.Presence(groupId));
-        return delivery.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(delivery.AsTask());
+        if (delivery.IsCompletedSuccessfully)
+        {
+            Observe(LiveRenderCause.PresenceChanged, groupId, slotKey: null, delivery.Result, started);
+            return ValueTask.CompletedTask;
+        }
+
+        return ObservedAsync(delivery, groupId, started);
+    }
+
+    private async ValueTask ObservedAsync(ValueTask<int> delivery, string groupId, long started)
+    {
+        var reached = await delivery.ConfigureAwait(false);
+        Observe(LiveRenderCause.PresenceChanged, groupId, slotKey: null, reached, started);
+    }
+
+    private void Observe(LiveRenderCause cause, string groupId, string? slotKey, int reached, long started)
+    {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var delivery = new LiveRenderEvent(cause, groupId, slotKey, Backends.LiveTargetKind.Group, [], null, reached, _time.GetElapsedTime(started));
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnRendered(delivery);
+            }
+            catch (Exception ex)
+            {
+                Log.ObserverFailed(_logger, observer.GetType().Name, ex);
+            }
+        }
     }
 
     private void OnWindowEnd(PresenceWindow window)

@@ -21,11 +21,14 @@ internal sealed class LiveCircuitContext
     private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<ILiveRenderTarget>? _pendingTargets; // under lock (this), before the circuit is attached
     private List<string>? _pendingWatches; // under lock (this), before the circuit is attached
+    private readonly DispatcherIndex _dispatchers;
     private LiveIdentity? _detached;
     private volatile LiveCircuit? _circuit;
+    private bool _dispatcherNoted;
 
-    public LiveCircuitContext(CircuitRegistry registry, ILiveCircuitRegistry presence, SessionGroupStateService service, ILiveIdentityResolver resolver, LiveStateMetrics metrics, IServiceProvider services)
+    public LiveCircuitContext(CircuitRegistry registry, ILiveCircuitRegistry presence, SessionGroupStateService service, ILiveIdentityResolver resolver, LiveStateMetrics metrics, IServiceProvider services, DispatcherIndex dispatchers)
     {
+        _dispatchers = dispatchers;
         _registry = registry;
         _resolver = resolver;
         _metrics = metrics;
@@ -154,6 +157,16 @@ internal sealed class LiveCircuitContext
         }
 
         circuit.Unwatch(groupId);
+    }
+
+    /// <summary>Called on the circuit's dispatcher (a component starting, a render reading the state): notes which circuit it renders for.</summary>
+    public void NoteDispatcher()
+    {
+        if (!_dispatcherNoted && _circuit is { } circuit && SynchronizationContext.Current is not null)
+        {
+            _dispatchers.Note(circuit);
+            _dispatcherNoted = true;
+        }
     }
 
     /// <summary>Sets the identity of a scope without a circuit (a request that already resolved it).</summary>

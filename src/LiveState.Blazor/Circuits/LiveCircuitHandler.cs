@@ -216,7 +216,8 @@ internal sealed class LiveCircuitHandler : CircuitHandler
             circuit.Id,
             _services.GetRequiredService<SessionGroupStateService>(),
             _services.GetRequiredService<ISessionGroupStore>(),
-            _options.CurrentValue.JsonSerializerOptions);
+            _options.CurrentValue.JsonSerializerOptions,
+            _services.GetService<TimeProvider>() ?? TimeProvider.System);
         foreach (var handler in handlers)
         {
             try

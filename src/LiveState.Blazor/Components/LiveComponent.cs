@@ -139,6 +139,7 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         // Prerendering: no circuit will ever deliver to this scope; the interactive render subscribes.
         if (RendererInfo.IsInteractive)
         {
+            LiveContext.NoteDispatcher();
             LiveContext.AddTarget(_target);
         }
     }

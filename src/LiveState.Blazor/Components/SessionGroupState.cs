@@ -39,6 +39,7 @@ public sealed class SessionGroupState
         get
         {
             _context.Cascade.NoteUse();
+            _context.NoteDispatcher();
             return _context.Identity;
         }
     }

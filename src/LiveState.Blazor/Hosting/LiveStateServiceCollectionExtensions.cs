@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,7 @@ public static class LiveStateServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<LiveStateMetrics>();
         services.TryAddSingleton<CircuitRegistry>();
+        services.TryAddSingleton<DispatcherIndex>();
         services.TryAddSingleton<Broadcaster>();
         services.TryAddSingleton<LocalChangeNotifier>();
 
@@ -54,9 +56,16 @@ public static class LiveStateServiceCollectionExtensions
         // this server's circuits are always rendered here, never through the backend.
         services.TryAddSingleton<ILiveCircuitRegistry>(static sp =>
             sp.GetService<LiveStateBackend>()?.Presence ?? sp.GetRequiredService<CircuitRegistry>());
-        services.TryAddSingleton<ILiveBroadcaster>(static sp => sp.GetService<LiveStateBackend>() is { } backend
-            ? new ClusterBroadcaster(sp.GetRequiredService<Broadcaster>(), sp.GetRequiredService<CircuitRegistry>(), backend)
-            : sp.GetRequiredService<Broadcaster>());
+        services.TryAddSingleton<ILiveBroadcaster>(static sp =>
+        {
+            ILiveBroadcaster broadcaster = sp.GetService<LiveStateBackend>() is { } backend
+                ? new ClusterBroadcaster(sp.GetRequiredService<Broadcaster>(), sp.GetRequiredService<CircuitRegistry>(), backend)
+                : sp.GetRequiredService<Broadcaster>();
+            var observers = sp.GetServices<ILiveStateObserver>().ToArray();
+            return observers.Length == 0
+                ? broadcaster
+                : new ObservedBroadcaster(broadcaster, observers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ObservedBroadcaster>>());
+        });
         services.TryAddSingleton<IChangeNotifier>(static sp => sp.GetService<LiveStateBackend>() is { } backend
             ? new ClusterChangeNotifier(sp.GetRequiredService<LocalChangeNotifier>(), backend, sp.GetRequiredService<IOptionsMonitor<LiveStateOptions>>())
             : sp.GetRequiredService<LocalChangeNotifier>());

@@ -51,6 +51,9 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Error, "The scale-out backend's {Callback} failed.")]
     public static partial void BackendCallbackFailed(ILogger logger, string callback, Exception exception);
 
+    [LoggerMessage(24, LogLevel.Error, "The LiveState observer {Observer} failed; the delivery it was told of is unaffected.")]
+    public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
+
     [LoggerMessage(22, LogLevel.Warning, "Re-rendering the presence readers of a group failed.")]
     public static partial void PresenceRenderFailed(ILogger logger, Exception exception);
 

@@ -20,6 +20,7 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
     private readonly LiveStateMetrics _metrics;
     private readonly Broadcaster _localBroadcaster;
     private readonly CircuitRegistry _localCircuits;
+    private readonly DispatcherIndex _dispatchers;
 
     public SessionGroupStateService(
         ISessionGroupStore store,
@@ -28,8 +29,10 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
         SlotCache cache,
         LiveStateMetrics metrics,
         Broadcaster localBroadcaster,
-        CircuitRegistry localCircuits)
+        CircuitRegistry localCircuits,
+        DispatcherIndex dispatchers)
     {
+        _dispatchers = dispatchers;
         _store = store;
         _notifier = notifier;
         _options = options;
@@ -50,6 +53,13 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
         var key = SlotKey<T>.Value;
         if (Cache.TryGet<T>(groupId, key, out var cached))
         {
+            // A group no circuit here shows (read by id, not watched) is not kept current by other servers' messages:
+            // serve what is cached and check for newer in the background; the asking circuit re-renders if there is.
+            if (!SlotCache.IsShown(_localCircuits, groupId))
+            {
+                Cache.LoadInBackground(groupId, key, Read, Read, _dispatchers.Current, cached.Version, _localBroadcaster, _localCircuits);
+            }
+
             return cached.Value;
         }
 
@@ -59,9 +69,12 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
             return read.Result?.Value ?? new T();
         }
 
-        // A remote store: render what we have now (nothing yet), and re-render the readers here once it has loaded.
-        Cache.LoadInBackground(groupId, key, read.AsTask(), () => _store.GetAsync<T>(groupId, key).AsTask(), _localBroadcaster, _localCircuits);
+        // A remote store: render what we have now (nothing yet), and re-render the readers here and the circuit that
+        // asked once it has loaded.
+        Cache.LoadInBackground(groupId, key, read.AsTask, Read, _dispatchers.Current, known: 0, _localBroadcaster, _localCircuits);
         return new T();
+
+        Task<SessionGroupSlot<T>?> Read() => _store.GetAsync<T>(groupId, key).AsTask();
     }
 
     public async ValueTask<T> GetAsync<T>(string groupId, CancellationToken cancellationToken = default) where T : class, new()

@@ -19,6 +19,7 @@ internal sealed class SlotCache
     private readonly ConcurrentDictionary<(string Group, string Key), byte> _loading = new();
     private readonly ConcurrentDictionary<(string Group, string Key), byte> _changedWhileLoading = new();
     private readonly ConcurrentQueue<(string Group, string Key)> _unshown = new();
+    private readonly ConcurrentDictionary<(string Group, string Key), List<Circuits.LiveCircuit>> _askers = new();
 
     /// <summary>The most entries kept for groups no circuit here shows; past it the oldest go. Default 10,000.</summary>
     internal int MaxUnshownEntries { get; set; } = 10_000;
@@ -129,33 +130,48 @@ internal sealed class SlotCache
 
     /// <summary>
     /// Loads a slot that a render asked for, then re-renders its readers on this server (members of the group and
-    /// circuits watching it); nothing else. A prerender has no circuit to re-render: what it loads is kept only if the
-    /// slot exists (the tab's circuit, connecting next, reads it at once), so a page load for a group without state (a
-    /// first visit without a cookie) leaves nothing behind. Loads are once per slot and server.
+    /// circuits watching it) and the circuits whose renders asked for it (<paramref name="asker"/>); nothing else. A
+    /// prerender has no circuit to re-render: what it loads is kept only if the slot exists (the tab's circuit, connecting
+    /// next, reads it at once), so a page load for a group without state (a first visit without a cookie) leaves nothing
+    /// behind. Loads are once per slot and server; askers that come while one is in flight join it.
     /// </summary>
     /// <param name="groupId">The group.</param>
     /// <param name="key">The slot's key.</param>
     /// <param name="first">The read the render started.</param>
     /// <param name="again">Reads it again (when it changed elsewhere while the read was in flight).</param>
+    /// <param name="asker">The circuit whose render asked, or null (a prerender, code outside a render).</param>
+    /// <param name="known">The version the asker rendered (0: none, the slot's default).</param>
     /// <param name="localBroadcaster">Renders the readers here.</param>
     /// <param name="localCircuits">This server's circuits.</param>
-    public void LoadInBackground<T>(string groupId, string key, Task<SessionGroupSlot<T>?> first, Func<Task<SessionGroupSlot<T>?>> again, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
+    public void LoadInBackground<T>(string groupId, string key, Func<Task<SessionGroupSlot<T>?>> first, Func<Task<SessionGroupSlot<T>?>> again, Circuits.LiveCircuit? asker, long known, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
     {
+        if (asker is not null)
+        {
+            var askers = _askers.GetOrAdd((groupId, key), static _ => []);
+            lock (askers)
+            {
+                if (!askers.Contains(asker))
+                {
+                    askers.Add(asker);
+                }
+            }
+        }
+
         if (!_loading.TryAdd((groupId, key), 0))
         {
             return;
         }
 
-        _ = CompleteAsync();
+        _ = CompleteAsync(first());
 
-        async Task CompleteAsync()
+        async Task CompleteAsync(Task<SessionGroupSlot<T>?> read)
         {
             try
             {
                 // Never continue on the thread that asked: that is a render (Get is called while rendering), and the
                 // notification below renders circuits inline, so a read that completed meanwhile would render circuits
                 // (the asking one among them) inside that render, before it has returned its default value.
-                var loaded = await first.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                var loaded = await read.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                 for (var attempt = 0; _changedWhileLoading.TryRemove((groupId, key), out _) && attempt < 5; attempt++)
                 {
                     // Changed elsewhere while the read was in flight: what it read may be older than the change.
@@ -163,39 +179,66 @@ internal sealed class SlotCache
                 }
 
                 var shown = IsShown(localCircuits, groupId);
-                if (loaded is null && !shown)
+                if (loaded is not null || shown)
                 {
-                    return;
-                }
-
-                var slot = loaded ?? new SessionGroupSlot<T>(new T(), 0);
-                var added = false;
-                _slots.AddOrUpdate(
-                    (groupId, key),
-                    _ =>
+                    var slot = loaded ?? new SessionGroupSlot<T>(new T(), 0);
+                    var added = false;
+                    _slots.AddOrUpdate(
+                        (groupId, key),
+                        _ =>
+                        {
+                            added = true;
+                            return slot;
+                        },
+                        (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
+                    if (added && !shown)
                     {
-                        added = true;
-                        return slot;
-                    },
-                    (_, existing) => existing is SessionGroupSlot<T> old && old.Version >= slot.Version ? existing : slot);
-                if (added && !shown)
-                {
-                    Bound(groupId, key, localCircuits);
+                        Bound(groupId, key, localCircuits);
+                    }
                 }
 
                 if (shown)
                 {
                     _ = await localBroadcaster.NotifyAsync(Circuits.LiveChange.Slot(groupId, key)).ConfigureAwait(false);
                 }
+
+                // The circuits that asked and rendered something older than what arrived: re-render them (their readers
+                // of this group do not all say so; a component may read any group by id).
+                var askers = TakeAskers(groupId, key);
+                if ((loaded?.Version ?? 0) > known)
+                {
+                    foreach (var circuit in askers)
+                    {
+                        _ = await localBroadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
+                    }
+                }
             }
             catch (Exception)
             {
                 // The store logs its own failures; the next render asks again.
+                TakeAskers(groupId, key);
             }
             finally
             {
                 _loading.TryRemove((groupId, key), out _);
             }
+        }
+    }
+
+    /// <summary>Whether a circuit here shows <paramref name="groupId"/> (is a member or watches it): then this server hears of its changes.</summary>
+    public static bool IsShown(Circuits.CircuitRegistry circuits, string groupId) =>
+        circuits.CircuitsOfGroup(groupId).Length > 0 || circuits.CircuitsWatching(groupId).Length > 0;
+
+    private List<Circuits.LiveCircuit> TakeAskers(string groupId, string key)
+    {
+        if (!_askers.TryRemove((groupId, key), out var askers))
+        {
+            return [];
+        }
+
+        lock (askers)
+        {
+            return [.. askers];
         }
     }
 
@@ -223,9 +266,6 @@ internal sealed class SlotCache
             }
         }
     }
-
-    private static bool IsShown(Circuits.CircuitRegistry circuits, string groupId) =>
-        circuits.CircuitsOfGroup(groupId).Length > 0 || circuits.CircuitsWatching(groupId).Length > 0;
 
     /// <summary>Keeps the entries of groups no circuit here shows within <see cref="MaxUnshownEntries"/>, oldest out first.</summary>
     private void Bound(string groupId, string key, Circuits.CircuitRegistry circuits)

@@ -24,6 +24,7 @@ public sealed class SignInTests(E2EFixture fixture) : BrowserTest(fixture)
         await laptop.ExpectDoneAsync(errand, done: true);
 
         // Bob, on his own browser, has his own list, live or reloaded.
+        await bob.FenceAsync();
         await bob.ExpectNoItemAsync(errand);
         await bob.ExpectNoItemAsync(chore);
         await bob.ReloadAsync();

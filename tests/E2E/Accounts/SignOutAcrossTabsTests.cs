@@ -28,9 +28,9 @@ public sealed class SignOutAcrossTabsTests(E2EFixture fixture) : BrowserTest(fix
 
         // Tab 2 does nothing: it reloads by itself and comes back anonymous, on the browser's own list.
         await Expect(tab2.Identity).ToHaveTextAsync("Anonymous");
-        await tab2.ExpectNoItemAsync(aliceItem);
         await tab2.WaitUntilInteractiveAsync();
         await tab2.ExpectItemsAsync(anonymousItem);
+        await tab2.ExpectNoItemAsync(aliceItem);
         await tab2.ExpectPresenceAsync(2);
     });
 }

@@ -95,4 +95,17 @@ public sealed class TodoPage(IPage page)
         Expect(AnnouncementTexts.GetByText(text, new LocatorGetByTextOptions { Exact = true })).ToHaveCountAsync(0);
 
     public Task ExpectNoErrorAsync() => Expect(ErrorUi).ToBeHiddenAsync();
+
+    /// <summary>
+    /// A fence before a "not shown" check: this tab makes a change of its own and waits to see it, so every render the
+    /// server sent it before has arrived. A check that something is absent then cannot pass merely because a wrong
+    /// render had not arrived yet.
+    /// </summary>
+    public async Task FenceAsync()
+    {
+        var fence = "fence " + Guid.NewGuid().ToString("N")[..8];
+        await AddAsync(fence);
+        await DeleteAsync(fence);
+        await ExpectNoItemAsync(fence);
+    }
 }

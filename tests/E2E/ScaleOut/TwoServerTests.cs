@@ -63,6 +63,13 @@ public sealed class TwoServerTests(ScaleOutFixture fixture) : ScaleOutTest(fixtu
         await Expect(admin.Page.GetByTestId("announce-status")).ToContainTextAsync("reached");
 
         await alice.ExpectAnnouncementAsync(text);
+
+        // Fenced: an announcement to everyone, sent after from the same server, reaches bob first.
+        var fence = Unique("Fence");
+        await form.GetByTestId("announce-text").FillAsync(fence);
+        await form.GetByTestId("audience-everyone").CheckAsync();
+        await form.GetByTestId("announce-send").ClickAsync();
+        await bob.ExpectAnnouncementAsync(fence);
         await bob.ExpectNoAnnouncementAsync(text);
         await bob.ReloadAsync();
         await bob.ExpectNoAnnouncementAsync(text);

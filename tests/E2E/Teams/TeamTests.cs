@@ -24,6 +24,7 @@ public sealed class TeamTests(E2EFixture fixture) : BrowserTest(fixture)
         await carol.ToggleAsync(launch);
         await alice.ExpectDoneAsync(launch, done: true);
 
+        await bob.FenceAsync();
         await bob.ExpectNoItemAsync(launch);
         await bob.ExpectNoItemAsync(fuel);
         await bob.ReloadAsync();

@@ -66,7 +66,8 @@ public sealed class SessionGroupStateCascadeTests : IDisposable
             _server.Services.GetRequiredService<LiveState.Blazor.State.SessionGroupStateService>(),
             _server.Services.GetRequiredService<ILiveIdentityResolver>(),
             _server.Services.GetRequiredService<LiveState.Blazor.Diagnostics.LiveStateMetrics>(),
-            bunit.Services);
+            bunit.Services,
+            _server.Services.GetRequiredService<LiveState.Blazor.Circuits.DispatcherIndex>());
         bunit.Services.AddCascadingValue<SessionGroupState>(_ => context.Cascade);
         var group = LiveIdentity.BrowserGroup("pre");
         await _server.States.MutateAsync<Counter>(group, c => c.Value = 5);

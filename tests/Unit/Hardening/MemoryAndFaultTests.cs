@@ -84,27 +84,48 @@ public sealed class MemoryAndFaultTests : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private WeakReference OpenRenderAndClose()
+    private List<(string What, WeakReference Reference)> OpenRenderAndClose()
     {
+        // A circuit with a component of each kind: one taking the cascade, live components reading slots, presence and
+        // another group by id; and a callback subscription.
         var tab = _server.Open<GroupProbe>(new LiveIdentity("browser:weak"));
-        var component = new WeakReference(tab.Component.Instance);
+        var live = _server.Open<Toggle>(new LiveIdentity("browser:weak"));
+        live.Component.Render(p => p.Add(t => t.Show, true).Add(t => t.Watch, "team:weak"));
+        using var callback = live.Bunit.Services.GetRequiredService<ILiveState<Counter>>().Subscribe(() => { });
+        var tracked = new List<(string, WeakReference)>
+        {
+            ("the cascade reader", new WeakReference(tab.Component.Instance)),
+            ("the toggle", new WeakReference(live.Component.Instance)),
+            ("the live component", new WeakReference(live.Component.FindComponent<WatchingProbe>().Instance)),
+            ("the circuit's context", new WeakReference(live.Context)),
+            ("the circuit's state", new WeakReference(live.Context.State)),
+            ("the renderer", new WeakReference(live.Bunit.Renderer)),
+        };
+        var entry = _server.Registry.FindCircuit(live.Id)!;
         tab.Close();
-        return component;
+        live.Close();
+
+        // The registry's entry may linger in its ordered list until that compacts; it keeps nothing of the circuit.
+        Assert.True(entry.Removed);
+        Assert.Empty(entry.Targets);
+        Assert.Empty(entry.Watching());
+        return tracked;
     }
 
     [Fact]
-    public void AClosedCircuitsComponentsAreCollectable()
+    public void AClosedCircuitLeavesNothingBehindItsComponentsContextStateEntryAndRenderer()
     {
-        var component = OpenRenderAndClose();
+        var tracked = OpenRenderAndClose();
 
-        for (var i = 0; i < 5 && component.IsAlive; i++)
+        for (var i = 0; i < 5 && tracked.Any(t => t.Reference.IsAlive); i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
 
-        Assert.False(component.IsAlive);
+        Assert.Empty(tracked.Where(t => t.Reference.IsAlive).Select(t => t.What));
         Assert.Equal(0, _server.Registry.Count);
+        Assert.Empty(_server.Registry.CircuitsWatching("team:weak"));
     }
 
     [Fact]

@@ -152,6 +152,56 @@ public sealed class SignInSignOutTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSignOutMarkIsWrittenOnlyAfterTheResponseWasSent()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddLiveState(o => o.SignOutOtherTabs = true);
+        await using var app = builder.Build();
+        bool? markedBeforeTheResponseWasSent = null;
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (context.Request.Path == "/logout")
+            {
+                // The endpoint ran and signed out; the response has not been sent yet.
+                var states = context.RequestServices.GetRequiredService<ISessionGroupStateService>();
+                markedBeforeTheResponseWasSent = states.Get<LiveState.Blazor.Sessions.SignedOutBrowsers>("user:alice").Browsers.Count > 0;
+            }
+        });
+        app.UseAuthentication();
+        app.UseLiveState();
+        app.MapGet("/", () => "home");
+        app.MapGet("/login", (HttpContext c) => c.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "alice")], "Cookies"))));
+        app.MapGet("/logout", (HttpContext c) => c.SignOutAsync());
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+        var cookies = new List<string>();
+        async Task Get(string path)
+        {
+            using var request = CookieTestApp.Page(path, cookies.Count == 0 ? null : string.Join("; ", cookies));
+            using var response = await client.SendAsync(request);
+            foreach (var set in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+            {
+                var pair = set.Split(';')[0];
+                cookies.RemoveAll(c => c.Split('=')[0] == pair.Split('=')[0]);
+                cookies.Add(pair);
+            }
+        }
+
+        await Get("/");
+        await Get("/login");
+        await Get("/logout");
+
+        var states = app.Services.GetRequiredService<ISessionGroupStateService>();
+        await Wait.UntilAsync(() => states.Get<LiveState.Blazor.Sessions.SignedOutBrowsers>("user:alice").Browsers.Count == 1, "the browser was marked signed out");
+        Assert.False(markedBeforeTheResponseWasSent);
+    }
+
+    [Fact]
     public async Task CookieAuthenticationSignOutTellsTheOtherTabsWhenTheOptionIsOn()
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Bunit;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.State;
 using LiveState.Blazor.Tests.Infrastructure;
@@ -73,6 +74,29 @@ public sealed class RemoteStoreLoadTests : IDisposable
         Assert.Equal(0, member.Renders);
     }
 
+    [Fact]
+    public async Task AReadByIdOfAGroupNobodyHereShowsReRendersTheCircuitThatAskedWhenTheStoreAnswers()
+    {
+        _store.Seed("app:board", new Counter { Value = 5 });
+        var tab = _server.Open<BoardReader>(new LiveIdentity("user:a", "a"));
+        var bystander = new FakeRenderTarget();
+        _server.Registry.Register("bystander", new LiveIdentity("user:b", "b")).AddTarget(bystander);
+
+        tab.Component.WaitForAssertion(() => Assert.Equal("5", tab.Component.Find(".board").TextContent), Wait.Deadline);
+
+        // Another server writes the board; this server hears nothing of it (no circuit here shows the group). A broadcast
+        // re-renders the tab: it shows what it has, checks the store, and re-renders once more with what is newer.
+        _store.Seed("app:board", new Counter { Value = 7 }, version: 2);
+        await _server.Broadcaster.BroadcastToCircuitAsync(tab.Id);
+        tab.Component.WaitForAssertion(() => Assert.Equal("7", tab.Component.Find(".board").TextContent), Wait.Deadline);
+
+        // Nothing newer: the checks stop there, and nobody else re-rendered.
+        var reads = _store.Reads;
+        await Wait.UntilAsync(() => _store.Pending == 0, "the last check finished");
+        Assert.InRange(_store.Reads - reads, 0, 1);
+        Assert.Equal(0, bystander.Renders);
+    }
+
     /// <summary>A store that answers every read asynchronously, like a network store.</summary>
     private sealed class RemoteStore : ISessionGroupStore
     {
@@ -84,8 +108,8 @@ public sealed class RemoteStoreLoadTests : IDisposable
 
         public int Pending => Volatile.Read(ref _pending);
 
-        public void Seed<T>(string groupId, T value) where T : class =>
-            _slots[(groupId, SlotKey<T>.Value)] = new SessionGroupSlot<T>(value, 1);
+        public void Seed<T>(string groupId, T value, long version = 1) where T : class =>
+            _slots[(groupId, SlotKey<T>.Value)] = new SessionGroupSlot<T>(value, version);
 
         public async ValueTask<SessionGroupSlot<T>?> GetAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken = default) where T : class
         {
