@@ -24,11 +24,11 @@ internal sealed class LiveCluster : IAsyncDisposable
     public static async Task<LiveCluster> StartInMemoryAsync() =>
         new([await LiveNode.StartAsync("memory", "app-" + Guid.NewGuid().ToString("N")[..8], redis: null)]);
 
-    public static Task<LiveCluster> StartRedisAsync(RedisServer redis, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null) =>
-        StartRedisAsync(redis.EndPoint, nodes, configure, application, liveState);
+    public static Task<LiveCluster> StartRedisAsync(RedisServer redis, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null, Action<IServiceCollection>? services = null) =>
+        StartRedisAsync(redis.EndPoint, nodes, configure, application, liveState, services);
 
     /// <summary>Servers of one app on the Redis (or Redis Cluster) at <paramref name="endPoint"/>.</summary>
-    public static async Task<LiveCluster> StartRedisAsync(string endPoint, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null)
+    public static async Task<LiveCluster> StartRedisAsync(string endPoint, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null, Action<IServiceCollection>? services = null)
     {
         var app = application ?? "app-" + Guid.NewGuid().ToString("N")[..8];
         var started = new List<LiveNode>();
@@ -38,7 +38,7 @@ internal sealed class LiveCluster : IAsyncDisposable
             {
                 options.Configuration = endPoint;
                 configure?.Invoke(options);
-            }, liveState));
+            }, liveState, services));
         }
 
         return new LiveCluster(started);

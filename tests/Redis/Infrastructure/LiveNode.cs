@@ -67,7 +67,7 @@ internal sealed class LiveNode : IAsyncDisposable
     }
 
     /// <summary>Starts a node; <paramref name="redis"/> null means the in-memory backend.</summary>
-    public static async Task<LiveNode> StartAsync(string name, string application, Action<RedisLiveStateOptions>? redis, Action<LiveStateOptions>? configure = null)
+    public static async Task<LiveNode> StartAsync(string name, string application, Action<RedisLiveStateOptions>? redis, Action<LiveStateOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var logs = new ListLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = application, EnvironmentName = "Production" });
@@ -89,6 +89,8 @@ internal sealed class LiveNode : IAsyncDisposable
             });
             builder.Services.AddHealthChecks().AddLiveStateRedis(timeout: HealthTimeout);
         }
+
+        services?.Invoke(builder.Services);
 
         var host = builder.Build();
         await host.StartAsync();
