@@ -130,7 +130,7 @@ internal sealed class RedisLiveStateBackend : LiveStateBackend, IAsyncDisposable
     /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _started) == 0)
+        if (Volatile.Read(ref _started) == 0 || Volatile.Read(ref _disposed) == 1)
         {
             return;
         }

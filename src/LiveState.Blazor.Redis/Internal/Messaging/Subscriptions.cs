@@ -79,6 +79,7 @@ internal sealed class Subscriptions : IAsyncDisposable
     private readonly ConcurrentDictionary<ChannelKey, Subscription> _active = new();
     private readonly Channel<ChannelKey?> _changes = Channel.CreateUnbounded<ChannelKey?>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly RedisConnection _connection;
     private readonly RedisNames _names;
     private readonly ServerIdentity _self;
@@ -363,6 +364,12 @@ internal sealed class Subscriptions : IAsyncDisposable
     /// <summary>Stops listening: every channel is unsubscribed.</summary>
     public async Task StopAsync()
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            // The services were disposed before the host stopped (a test host can do that): nothing is left to stop.
+            return;
+        }
+
         _changes.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
@@ -381,6 +388,11 @@ internal sealed class Subscriptions : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _changes.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
