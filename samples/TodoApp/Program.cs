@@ -20,7 +20,10 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         options.Cookie.SameSite = SameSiteMode.Lax;
         options.SlidingExpiration = true;
     });
-builder.Services.AddAuthorization();
+// snippet-begin: dashboard-policy
+// Who may open the LiveState dashboard (/_livestate): the demo admin.
+builder.Services.AddAuthorization(options => options.AddPolicy("LiveStateAdmins", policy => policy.RequireRole(DemoRoles.Admin)));
+// snippet-end: dashboard-policy
 builder.Services.AddCascadingAuthenticationState();
 
 // LiveState: every tab of a browser (anonymous) or every device of a user shares one todo list; the team resolver
@@ -30,6 +33,11 @@ builder.Services.AddCascadingAuthenticationState();
 var live = builder.Services.AddLiveState(options => options.SignOutOtherTabs = true)
     .AddIdentityResolver<TeamIdentityResolver>();
 // snippet-end: add-live-state
+
+// snippet-begin: add-dashboard
+// The live developer dashboard's recorder (the page is mapped below, for admins only).
+live.AddDashboard();
+// snippet-end: add-dashboard
 
 // Scale-out: with LiveState:Redis set (for example --LiveState:Redis=127.0.0.1:6379), state, broadcasts, presence
 // and Data Protection keys are shared through Redis by every server of the app; without it, state lives in memory.
@@ -62,5 +70,10 @@ app.MapStaticAssets();
 app.MapAccountEndpoints();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
+
+// snippet-begin: map-dashboard
+// The live developer dashboard: groups, slots, circuits, the last deliveries, health. Sign in as admin to see it.
+app.MapLiveStateDashboard("/_livestate", authorizationPolicy: "LiveStateAdmins");
+// snippet-end: map-dashboard
 
 app.Run();

@@ -71,4 +71,7 @@ internal static partial class Log
 
     [LoggerMessage(32, LogLevel.Error, "The idle group sweep failed.")]
     public static partial void IdleSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(60, LogLevel.Warning, "The LiveState dashboard could not read what it shows; it tries again on the next change.")]
+    public static partial void DashboardRefreshFailed(ILogger logger, Exception exception);
 }

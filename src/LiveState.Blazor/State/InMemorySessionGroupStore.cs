@@ -99,6 +99,10 @@ internal sealed class InMemorySessionGroupStore : ISessionGroupStore, IIdleGroup
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <summary>The slots a group holds (key and <see cref="SessionGroupSlot{T}"/>), without touching it; empty if none.</summary>
+    internal IReadOnlyList<(string Key, object Slot)> SlotsOf(string groupId) =>
+        _groups.TryGetValue(groupId, out var group) ? group.Slots : [];
+
     /// <summary>Evicts groups without circuits that were last touched before <paramref name="idleBefore"/>.</summary>
     public int EvictIdle(DateTimeOffset idleBefore)
     {
@@ -225,6 +229,8 @@ internal sealed class InMemorySessionGroupStore : ISessionGroupStore, IIdleGroup
         public long LastTouched => Volatile.Read(ref _lastTouched);
 
         public void Touch(long now) => Volatile.Write(ref _lastTouched, now);
+
+        public (string Key, object Slot)[] Slots => Volatile.Read(ref _slots);
 
         public object? Find(string key)
         {

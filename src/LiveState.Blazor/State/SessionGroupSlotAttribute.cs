@@ -34,6 +34,20 @@ internal static class SlotKey<T>
 {
     public static readonly string Value = Compute();
 
-    private static string Compute() =>
-        typeof(T).GetCustomAttribute<SessionGroupSlotAttribute>()?.Key ?? typeof(T).FullName ?? typeof(T).Name;
+    private static string Compute()
+    {
+        var key = typeof(T).GetCustomAttribute<SessionGroupSlotAttribute>()?.Key ?? typeof(T).FullName ?? typeof(T).Name;
+        SlotTypes.Remember(key, typeof(T));
+        return key;
+    }
+}
+
+/// <summary>The state types this process has used, by slot key (for the dashboard, which reads slots it did not write).</summary>
+internal static class SlotTypes
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type> Types = new(StringComparer.Ordinal);
+
+    public static void Remember(string key, Type type) => Types.TryAdd(key, type);
+
+    public static Type? Find(string key) => Types.TryGetValue(key, out var type) ? type : null;
 }
