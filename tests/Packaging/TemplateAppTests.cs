@@ -29,6 +29,7 @@ public sealed class TemplateAppTests(PackedFeed feed, ITestOutputHelper output)
         // 1. The package, from the feed (the guide's source until it is published).
         await DotNet.RunAsync(app, ["add", "package", "LiveState.Blazor", "--version", feed.Version], log: output);
         GettingStartedGuide.Apply(app);
+        RenderCountPage.Apply(app, allInteractive);
         await DotNet.RunAsync(app, ["build", "-c", "Release", "-warnaserror", "-nodeReuse:false", "-nologo"], log: output);
         output.WriteLine($"template, package and build: {clock.Elapsed.TotalSeconds:0.0} s");
 
@@ -82,6 +83,8 @@ public sealed class TemplateAppTests(PackedFeed feed, ITestOutputHelper output)
             await Expect(second.GetByTestId("clicks")).ToHaveTextAsync("3");
             await Expect(other.GetByTestId("clicks")).ToHaveTextAsync("1");
             await Expect(first.GetByTestId("tabs")).ToHaveTextAsync("2");
+
+            await CheckRenderCountsAsync(chromium, server.Address);
         }
         catch (Exception ex)
         {
@@ -91,5 +94,88 @@ public sealed class TemplateAppTests(PackedFeed feed, ITestOutputHelper output)
         var errors = server.Output.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, $"{name} logged errors:\n{server.Output}");
         Assert.True(consoleErrors.Count == 0, $"{name}: errors in the browser console:\n{string.Join('\n', consoleErrors)}\nApp output:\n{server.Output}");
+    }
+
+    /// <summary>
+    /// Issue 11's render counts in a real browser, on the template's own layout: an update of slot A re-renders exactly
+    /// the 3 A-readers in each tab of the group (and, in the tab that clicked, the page whose handler ran); a tab
+    /// opening re-renders only the presence badge; a broadcast to the group re-renders every LiveState component.
+    /// </summary>
+    private static async Task CheckRenderCountsAsync(IBrowser chromium, string address)
+    {
+        var browser = await chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = address + "/" });
+        // A new browser: its group has no circuit before the first tab's is live, so the prerendered badge says 0 and
+        // the badge says the tab's number only once the tab is interactive.
+        async Task<IPage> OpenAsync(int tabs)
+        {
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(RenderCountPage.Path);
+            await Expect(page.GetByTestId("badge")).ToHaveTextAsync(tabs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return page;
+        }
+
+        var actor = await OpenAsync(1);
+        var watcher = await OpenAsync(2);
+        await Expect(actor.GetByTestId("badge")).ToHaveTextAsync("2");
+
+        // An update of A, clicked in one tab.
+        var before = await CountsAsync(watcher);
+        var actorBefore = await CountsAsync(actor);
+        await actor.GetByTestId("update-a").ClickAsync();
+        await Expect(watcher.GetByTestId("a")).ToHaveTextAsync(["1", "1", "1"]);
+        await Expect(actor.GetByTestId("a")).ToHaveTextAsync(["1", "1", "1"]);
+        AssertRenders(before, await CountsAsync(watcher), ("a", 1));
+
+        // The tab that clicked also re-renders the page whose handler ran (once, or twice if the handler's task had
+        // not completed when Blazor first rendered after the event), and nothing else.
+        var actorAfter = await CountsAsync(actor);
+        var pageMore = actorAfter["page"][0] - actorBefore["page"][0];
+        Assert.InRange(pageMore, 1, 2);
+        AssertRenders(actorBefore, actorAfter, ("a", 1), ("page", pageMore));
+
+        // A third tab opens: only the badges re-render.
+        before = await CountsAsync(watcher);
+        var third = await OpenAsync(3);
+        await Expect(watcher.GetByTestId("badge")).ToHaveTextAsync("3");
+        var after = await CountsAsync(watcher);
+        Assert.InRange(after["badge"][0] - before["badge"][0], 1, 2);
+        AssertRenders(before, after, ("badge", after["badge"][0] - before["badge"][0]));
+
+        // A broadcast to the group: every LiveState component of every tab, nothing else. The badge's text does not
+        // change, so the fence is the A-readers' count going up by one.
+        before = await CountsAsync(watcher);
+        await third.GetByTestId("broadcast").ClickAsync();
+        await Expect(watcher.GetByTestId("a").First).ToHaveAttributeAsync("data-renders", (before["a"][0] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(watcher.GetByTestId("badge")).ToHaveAttributeAsync("data-renders", (before["badge"][0] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AssertRenders(before, await CountsAsync(watcher), ("a", 1), ("b", 1), ("badge", 1));
+
+        // The layout and nav menu rendered once (statically per page; in the circuit with global interactivity) and
+        // never again.
+        var final = await CountsAsync(watcher);
+        Assert.Equal(new[] { 1 }, final["layout"]);
+        Assert.Equal(new[] { 1 }, final["nav"]);
+    }
+
+    private static async Task<Dictionary<string, int[]>> CountsAsync(IPage page)
+    {
+        var counts = new Dictionary<string, int[]>();
+        foreach (var id in new[] { "a", "b", "badge", "plain", "page", "layout", "nav" })
+        {
+            var values = await page.GetByTestId(id).EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('data-renders') || '0')");
+            counts[id] = [.. values.Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+        }
+
+        return counts;
+    }
+
+    /// <summary>Each component of the named kinds rendered that many more times; every other component did not render.</summary>
+    private static void AssertRenders(Dictionary<string, int[]> before, Dictionary<string, int[]> after, params (string Id, int More)[] expected)
+    {
+        foreach (var (id, counts) in before)
+        {
+            var more = expected.Where(e => e.Id == id).Select(e => e.More).FirstOrDefault();
+            var wanted = counts.Select(c => c + more).ToArray();
+            Assert.True(wanted.SequenceEqual(after[id]), $"{id}: expected renders [{string.Join(", ", wanted)}], saw [{string.Join(", ", after[id])}]");
+        }
     }
 }

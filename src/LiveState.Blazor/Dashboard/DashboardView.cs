@@ -131,35 +131,40 @@ internal sealed class DashboardView : ComponentBase, IDisposable
             return;
         }
 
-        b.OpenElement(3, "table");
-        b.AddAttribute(4, "id", "health");
-        b.AddMarkupContent(5, "<thead><tr><th>check</th><th>status</th><th>description</th><th class=\"n\">took</th></tr></thead>");
-        b.OpenElement(6, "tbody");
-        foreach (var h in _health)
+        var health = _health;
+        Table(b, "health", "<th>check</th><th>status</th><th>description</th><th class=\"n\">took</th>", rows =>
         {
-            b.OpenElement(7, "tr");
-            b.SetKey(h.Name);
-            Cell(b, h.Name);
-            b.OpenElement(9, "td");
-            b.AddAttribute(10, "class", h.Status.ToString());
-            b.AddContent(11, h.Status.ToString());
-            b.CloseElement();
-            Cell(b, h.Description ?? string.Empty);
-            Cell(b, Ms(h.Duration), numeric: true);
-            b.CloseElement();
-        }
-
-        b.CloseElement();
-        b.CloseElement();
+            foreach (var h in health)
+            {
+                rows.OpenElement(0, "tr");
+                rows.SetKey(h.Name);
+                Cell(rows, h.Name);
+                rows.OpenElement(1, "td");
+                rows.AddAttribute(2, "class", h.Status.ToString());
+                rows.AddContent(3, h.Status.ToString());
+                rows.CloseElement();
+                Cell(rows, h.Description ?? string.Empty);
+                Cell(rows, Ms(h.Duration), numeric: true);
+                rows.CloseElement();
+            }
+        });
     }
 
     private static void Groups(RenderTreeBuilder b, DashboardSnapshot s)
     {
         b.AddMarkupContent(0, "<h2>Groups shown on this server</h2>");
-        b.OpenElement(1, "table");
-        b.AddAttribute(2, "id", "groups");
-        b.AddMarkupContent(3, "<thead><tr><th>group (redacted)</th><th class=\"n\">circuits here</th><th class=\"n\">in cluster</th><th class=\"n\">users</th><th>slot</th><th>type</th><th class=\"n\">version</th><th class=\"n\">size</th><th>last change</th></tr></thead>");
-        b.OpenElement(4, "tbody");
+        Table(b, "groups", "<th>group (redacted)</th><th class=\"n\">circuits here</th><th class=\"n\">in cluster</th><th class=\"n\">users</th><th>slot</th><th>type</th><th class=\"n\">version</th><th class=\"n\">size</th><th>last change</th>", b => GroupRows(b, s));
+        if (s.GroupsNotShown > 0)
+        {
+            b.OpenElement(1, "p");
+            b.AddAttribute(2, "class", "muted");
+            b.AddContent(3, $"and {s.GroupsNotShown} more groups with fewer circuits (LiveStateDashboardOptions.MaxGroups).");
+            b.CloseElement();
+        }
+    }
+
+    private static void GroupRows(RenderTreeBuilder b, DashboardSnapshot s)
+    {
         foreach (var g in s.Groups)
         {
             var rows = Math.Max(1, g.Slots.Count);
@@ -193,38 +198,35 @@ internal sealed class DashboardView : ComponentBase, IDisposable
                 b.CloseElement();
             }
         }
-
-        b.CloseElement();
-        b.CloseElement();
-        if (s.GroupsNotShown > 0)
-        {
-            b.OpenElement(17, "p");
-            b.AddAttribute(18, "class", "muted");
-            b.AddContent(19, $"and {s.GroupsNotShown} more groups with fewer circuits (LiveStateDashboardOptions.MaxGroups).");
-            b.CloseElement();
-        }
     }
 
     private static void Deliveries(RenderTreeBuilder b, DashboardSnapshot s)
     {
         b.AddMarkupContent(0, "<h2>Last deliveries of this server</h2>");
-        b.OpenElement(1, "table");
-        b.AddAttribute(2, "id", "deliveries");
-        b.AddMarkupContent(3, "<thead><tr><th>at (UTC)</th><th>kind</th><th>target</th><th>group (redacted)</th><th>slot</th><th class=\"n\">circuits reached</th><th class=\"n\">took</th></tr></thead>");
-        b.OpenElement(4, "tbody");
-        foreach (var d in s.Recent)
+        Table(b, "deliveries", "<th>at (UTC)</th><th>kind</th><th>target</th><th>group (redacted)</th><th>slot</th><th class=\"n\">circuits reached</th><th class=\"n\">took</th>", rows =>
         {
-            b.OpenElement(5, "tr");
-            Cell(b, d.At.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture));
-            Cell(b, d.Cause.ToString());
-            Cell(b, d.Target.ToString());
-            Cell(b, d.Group ?? string.Empty);
-            Cell(b, d.Slot ?? string.Empty);
-            Cell(b, d.Reached.ToString(CultureInfo.InvariantCulture), numeric: true);
-            Cell(b, Ms(d.Duration), numeric: true);
-            b.CloseElement();
-        }
+            foreach (var d in s.Recent)
+            {
+                rows.OpenElement(0, "tr");
+                Cell(rows, d.At.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture));
+                Cell(rows, d.Cause.ToString());
+                Cell(rows, d.Target.ToString());
+                Cell(rows, d.Group ?? string.Empty);
+                Cell(rows, d.Slot ?? string.Empty);
+                Cell(rows, d.Reached.ToString(CultureInfo.InvariantCulture), numeric: true);
+                Cell(rows, Ms(d.Duration), numeric: true);
+                rows.CloseElement();
+            }
+        });
+    }
 
+    private static void Table(RenderTreeBuilder b, string id, string headings, RenderFragment rows)
+    {
+        b.OpenElement(0, "table");
+        b.AddAttribute(1, "id", id);
+        b.AddMarkupContent(2, "<thead><tr>" + headings + "</tr></thead>");
+        b.OpenElement(3, "tbody");
+        b.AddContent(4, rows);
         b.CloseElement();
         b.CloseElement();
     }
