@@ -88,7 +88,8 @@ public sealed class RedisCostTests(RedisFixture redis, ITestOutputHelper output)
         if (receiver.IsRedis)
         {
             // The receiver listens to the group's channel once it has subscribed: a broadcast sent before reaches none of its circuits.
-            await Wait.UntilAsync(() => receiver.Services.GetRequiredService<Subscriptions>().Hosts(LiveTopic.Group(group)), "the receiver listens to the group");
+            var topic = LiveTopic.Group(group);
+            await Wait.UntilAsync(() => receiver.Services.GetRequiredService<Subscriptions>().Topics().Any(s => s.Key.Topic == topic), "the receiver listens to the group");
         }
 
         var samples = new double[Broadcasts];
