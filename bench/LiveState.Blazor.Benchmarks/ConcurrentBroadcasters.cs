@@ -9,9 +9,9 @@ namespace LiveState.Blazor.Benchmarks;
 /// <summary>
 /// K broadcasters at once (K = 1, 8, 16, 32), each sending targeted broadcasts to random groups one after the
 /// other, for a window: broadcasts per second and CPU per broadcast, LiveState against baseline 2 (a dictionary of
-/// per-group callbacks under a lock). 30,000 tabs in 10,000 groups of 3 (so every LiveState broadcast goes through the
-/// watchdog that looks after deliveries of two or more circuits); hand-off targets (a counter bump per tab). The two
-/// sides alternate in order round by round.
+/// per-group callbacks under a lock). 30,000 tabs in 10,000 groups of 3 (so every LiveState broadcast renders three
+/// circuits on its caller's thread); hand-off targets (a counter bump per tab). The two sides alternate in order
+/// round by round.
 /// </summary>
 internal static class ConcurrentBroadcasters
 {

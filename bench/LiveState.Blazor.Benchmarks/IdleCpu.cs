@@ -77,8 +77,9 @@ internal static class IdleCpu
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
-        // Let what the previous phase left running wind down first (the broadcaster's watchdog ticks on for 200 ms
-        // after the last broadcast), so that it is not counted against this phase.
+        // Let what the previous phase left running wind down first (pool workers, a deadline armed by a broadcast that
+        // had to wait; before issue 13's fix, a watchdog that ticked on for 200 ms after the last broadcast), so that
+        // it is not counted against this phase.
         await Task.Delay(Settle);
         using var timer = new PeriodicTimer(Period);
         var switches = ContextSwitches();

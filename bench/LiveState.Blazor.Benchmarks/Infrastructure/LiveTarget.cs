@@ -34,7 +34,7 @@ internal sealed class LiveTarget(FakeComponent component) : ILiveRenderTarget
 /// <summary>
 /// A circuit's render target as a <c>LiveState.Blazor.LiveComponent</c> implements it: it reads everything (so every
 /// broadcast and every change of its group reaches it), renders through one <c>InvokeAsync</c> on the circuit's
-/// dispatcher, and calls <c>StateHasChanged</c>.
+/// dispatcher (synchronous work, as its <c>ComponentTarget</c> offers), and calls <c>StateHasChanged</c>.
 /// </summary>
 internal sealed class LiveTarget(FakeComponent component) : ILiveRenderTarget
 {
@@ -43,6 +43,8 @@ internal sealed class LiveTarget(FakeComponent component) : ILiveRenderTarget
     public bool Wants(in LiveChange change, LiveIdentity identity) => true;
 
     public Task? InvokeAsync(Func<Task> work) => Component.InvokeAsync(work);
+
+    public Task? Invoke(Action work) => Component.InvokeAsync(work);
 
     public Task Render()
     {

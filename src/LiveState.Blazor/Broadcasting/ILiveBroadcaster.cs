@@ -12,22 +12,26 @@ namespace LiveState.Blazor;
 /// (every <see cref="LiveComponent"/>, and the components that take the cascaded <see cref="SessionGroupState"/> once
 /// the circuit used it); circuits with none have nothing to re-render and are not counted.
 /// <para>
-/// The calling thread renders the first circuits itself when their dispatchers are idle (cheaper than a thread
-/// hand-off); the rest, and any circuit still waiting while one render holds the caller's thread, go to the thread
-/// pool. Renders run without the caller's <see cref="ExecutionContext"/>. A render that blocks its thread
-/// synchronously holds whichever thread runs it, possibly the caller's, until it returns.
+/// The calling thread renders the circuits itself when their dispatchers are idle (cheaper than a thread hand-off),
+/// for up to about a millisecond; the rest go to the thread pool, whose workers multiply so that a render that blocks
+/// a worker holds up no other circuit. A render still running when its thread moves on (a busy circuit) is awaited
+/// until <see cref="LiveStateOptions.DeliveryTimeout"/>. Renders run without the caller's
+/// <see cref="ExecutionContext"/>, and none sees the async locals another render set. A render that blocks its
+/// thread synchronously holds whichever thread runs it until it returns; on the caller's thread, that delays the
+/// circuits after it in the caller's share, which render (and count) once it returns. A broadcast whose renders all
+/// complete on the caller's thread allocates nothing and arms no timer.
 /// </para>
 /// </remarks>
 public interface ILiveBroadcaster
 {
     /// <summary>Re-renders every circuit for which <paramref name="filter"/> returns true.</summary>
-    /// <param name="filter">Decides over the circuit's id, user id and group id. Must be quick and must not throw.</param>
+    /// <param name="filter">Decides over the circuit's id, user id and group id. Must be quick and must not throw (if it throws, nothing is rendered).</param>
     /// <param name="exceptCircuitId">A circuit to leave out (usually the sender's), or null.</param>
     /// <param name="cancellationToken">Stops waiting for slow circuits; renders already dispatched still happen.</param>
     ValueTask<int> BroadcastAsync(Func<LiveCircuitInfo, bool> filter, string? exceptCircuitId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Re-renders every circuit (every tab and device) of the given users.</summary>
-    /// <param name="userIds">The user ids; duplicates are ignored.</param>
+    /// <param name="userIds">The user ids; duplicates are ignored. All are read, and checked not null, before any circuit renders.</param>
     /// <param name="exceptCircuitId">A circuit to leave out (usually the sender's), or null.</param>
     /// <param name="cancellationToken">Stops waiting for slow circuits.</param>
     ValueTask<int> BroadcastToUsersAsync(IEnumerable<string> userIds, string? exceptCircuitId = null, CancellationToken cancellationToken = default);

@@ -6,17 +6,25 @@ namespace LiveState.Blazor.Circuits;
 
 /// <summary>
 /// The circuits of this server, indexed by circuit id, group id and user id, and by the groups their components
-/// watch without being members (a page showing another group's state). Group and user buckets are copy-on-write
-/// arrays, so lookups allocate nothing and cost in proportion to the matches. A list in registration order serves
-/// broadcasts to every circuit: a plain array walk, in the order the circuits (and so, mostly, their components)
-/// were allocated.
+/// watch without being members (a page showing another group's state). Group and user buckets
+/// (<see cref="CircuitBucket"/>) give readers snapshots without allocating, and take a join or a leave in O(1) however
+/// big the group. A list in registration order serves broadcasts to every circuit: a plain array walk, in the order
+/// the circuits (and so, mostly, their components) were allocated.
 /// </summary>
+/// <remarks>
+/// Every transition of a circuit (open, drop, reconnect, move, close) happens under the circuit's
+/// <see cref="LiveCircuit.Gate"/>, which also puts its <see cref="Changed"/> event in line: the events of one circuit
+/// are raised one at a time, in the order of its transitions (Opened first, Closed last, nothing after Closed), never
+/// under a lock. When a circuit changes while another thread is still raising its previous change, the later change
+/// is raised by that thread once the handlers are done with the earlier one, so the call that made it may return
+/// before its event was raised. Events of different circuits may be raised concurrently.
+/// </remarks>
 internal sealed class CircuitRegistry : ILiveCircuitRegistry
 {
     private readonly ConcurrentDictionary<string, LiveCircuit> _byCircuit = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Bucket> _byGroup = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Bucket> _byUser = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Bucket> _byWatchedGroup = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBucket> _byGroup = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBucket> _byUser = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBucket> _byWatchedGroup = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _orderGate = new();
@@ -31,6 +39,10 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         _logger = logger;
     }
 
+    /// <summary>
+    /// A circuit opened, dropped, reconnected, moved or closed. For one circuit, handlers hear its changes one at a
+    /// time and in order; see the remarks of <see cref="CircuitRegistry"/>.
+    /// </summary>
     public event EventHandler<LiveCircuitChangedEventArgs>? Changed;
 
     /// <summary>Raised when a circuit starts or stops watching a group by id (its components read the group without being a member).</summary>
@@ -55,13 +67,17 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         {
             WatchChanged = OnWatchChanged,
         };
-        if (!_byCircuit.TryAdd(circuitId, circuit))
-        {
-            throw new InvalidOperationException($"Circuit '{circuitId}' is already registered.");
-        }
+        LiveCircuitChangedEventArgs opened;
+        bool report;
 
-        lock (circuit)
+        // Locked before it can be found: a close racing with the open waits for it, and its event comes after Opened.
+        lock (circuit.Gate)
         {
+            if (!_byCircuit.TryAdd(circuitId, circuit))
+            {
+                throw new InvalidOperationException($"Circuit '{circuitId}' is already registered.");
+            }
+
             // The primary group first, under its bucket's lock: concurrent opens never overfill it.
             if (!Add(_byGroup, identity.GroupId, circuit, maxCircuitsPerGroup))
             {
@@ -71,11 +87,13 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             IndexSecondary(circuit, identity);
+            Append(circuit);
+            Interlocked.Increment(ref _count);
+            opened = new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Opened, circuit.Info);
+            report = circuit.Report(opened);
         }
 
-        Append(circuit);
-        Interlocked.Increment(ref _count);
-        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Opened, circuit.Info));
+        RaiseInOrder(circuit, opened, report);
         return circuit;
     }
 
@@ -86,9 +104,17 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             return null;
         }
 
+        LiveCircuitChangedEventArgs closed;
+        bool report;
         string[] watched;
-        lock (circuit)
+        lock (circuit.Gate)
         {
+            // Refused as it opened (its group was full): it was never announced.
+            if (circuit.Removed)
+            {
+                return null;
+            }
+
             circuit.Removed = true;
             Unindex(circuit, circuit.Info.Identity);
             watched = circuit.Watching();
@@ -98,6 +124,10 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             circuit.ClearTargets();
+            NoteRemoved();
+            Interlocked.Decrement(ref _count);
+            closed = new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Closed, circuit.Info);
+            report = circuit.Report(closed);
         }
 
         foreach (var groupId in watched)
@@ -105,9 +135,7 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             WatchedGroupChanged?.Invoke(groupId);
         }
 
-        NoteRemoved();
-        Interlocked.Decrement(ref _count);
-        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Closed, circuit.Info));
+        RaiseInOrder(circuit, closed, report);
         return circuit;
     }
 
@@ -119,7 +147,9 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
 
         LiveCircuitInfo info;
-        lock (circuit)
+        LiveCircuitChangedEventArgs change;
+        bool report;
+        lock (circuit.Gate)
         {
             if (circuit.Removed || circuit.Info.IsConnected == connected)
             {
@@ -127,9 +157,11 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             info = circuit.Info = circuit.Info.With(connected);
+            change = new LiveCircuitChangedEventArgs(connected ? LiveCircuitChangeKind.Reconnected : LiveCircuitChangeKind.Disconnected, info);
+            report = circuit.Report(change);
         }
 
-        Raise(new LiveCircuitChangedEventArgs(connected ? LiveCircuitChangeKind.Reconnected : LiveCircuitChangeKind.Disconnected, info));
+        RaiseInOrder(circuit, change, report);
         return info;
     }
 
@@ -143,8 +175,9 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
 
         LiveIdentity previous;
-        LiveCircuitInfo info;
-        lock (circuit)
+        LiveCircuitChangedEventArgs moved;
+        bool report;
+        lock (circuit.Gate)
         {
             previous = circuit.Info.Identity;
             if (circuit.Removed || previous == identity)
@@ -153,24 +186,26 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
             }
 
             Unindex(circuit, previous);
-            info = circuit.Info = circuit.Info.With(identity);
+            var info = circuit.Info = circuit.Info.With(identity);
             Index(circuit, identity);
+            moved = new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Moved, info, previous);
+            report = circuit.Report(moved);
         }
 
-        Raise(new LiveCircuitChangedEventArgs(LiveCircuitChangeKind.Moved, info, previous));
+        RaiseInOrder(circuit, moved, report);
         return previous;
     }
 
     public LiveCircuit? FindCircuit(string circuitId) => _byCircuit.GetValueOrDefault(circuitId);
 
-    /// <summary>The circuits of a group, without allocating. Never mutate the array.</summary>
-    public LiveCircuit[] CircuitsOfGroup(string groupId) => _byGroup.TryGetValue(groupId, out var b) ? b.Items : [];
+    /// <summary>The circuits of a group, without allocating (while the group is unchanged). Never mutate the array.</summary>
+    public LiveCircuit[] CircuitsOfGroup(string groupId) => _byGroup.TryGetValue(groupId, out var b) ? b.Members : [];
 
     /// <summary>The circuits some of whose components watch a group they are not members of. Never mutate the array.</summary>
-    public LiveCircuit[] CircuitsWatching(string groupId) => _byWatchedGroup.TryGetValue(groupId, out var b) ? b.Items : [];
+    public LiveCircuit[] CircuitsWatching(string groupId) => _byWatchedGroup.TryGetValue(groupId, out var b) ? b.Members : [];
 
-    /// <summary>The circuits of a user, without allocating. Never mutate the array.</summary>
-    public LiveCircuit[] CircuitsOfUser(string userId) => _byUser.TryGetValue(userId, out var b) ? b.Items : [];
+    /// <summary>The circuits of a user, without allocating (while the user's circuits are unchanged). Never mutate the array.</summary>
+    public LiveCircuit[] CircuitsOfUser(string userId) => _byUser.TryGetValue(userId, out var b) ? b.Members : [];
 
     /// <summary>Every circuit, in registration order; the enumerator sees the circuits registered when it started, less those removed since.</summary>
     public IEnumerable<LiveCircuit> AllCircuits()
@@ -198,8 +233,6 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         }
     }
 
-
-
     public LiveCircuitInfo? Find(string circuitId)
     {
         ArgumentNullException.ThrowIfNull(circuitId);
@@ -221,13 +254,13 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     public int CountGroup(string groupId)
     {
         ArgumentNullException.ThrowIfNull(groupId);
-        return CircuitsOfGroup(groupId).Length;
+        return _byGroup.TryGetValue(groupId, out var bucket) ? bucket.Count : 0;
     }
 
     public int CountUser(string userId)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return CircuitsOfUser(userId).Length;
+        return _byUser.TryGetValue(userId, out var bucket) ? bucket.Count : 0;
     }
 
     public IReadOnlyList<string> GetOnlineUsers() => Keys(_byUser);
@@ -245,12 +278,12 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         return list;
     }
 
-    private static List<string> Keys(ConcurrentDictionary<string, Bucket> index)
+    private static List<string> Keys(ConcurrentDictionary<string, CircuitBucket> index)
     {
         var list = new List<string>();
         foreach (var pair in index)
         {
-            if (pair.Value.Items.Length > 0)
+            if (pair.Value.Count > 0)
             {
                 list.Add(pair.Key);
             }
@@ -353,31 +386,22 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
     }
 
     /// <summary>Adds a circuit to a bucket; false (nothing added) when the bucket holds <paramref name="max"/> already (0: no limit).</summary>
-    private static bool Add(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit, int max)
+    private static bool Add(ConcurrentDictionary<string, CircuitBucket> index, string key, LiveCircuit circuit, int max)
     {
         while (true)
         {
-            var bucket = index.GetOrAdd(key, static _ => new Bucket());
-            lock (bucket)
+            // A bucket emptied and unlinked by a concurrent remove is dead; fetch or create the live one.
+            switch (index.GetOrAdd(key, static _ => new CircuitBucket()).TryAdd(circuit, max))
             {
-                // A bucket emptied and unlinked by a concurrent remove is dead; fetch or create the live one.
-                if (bucket.Dead)
-                {
-                    continue;
-                }
-
-                if (max > 0 && bucket.Items.Length >= max)
-                {
+                case CircuitBucket.AddResult.Added:
+                    return true;
+                case CircuitBucket.AddResult.Full:
                     return false;
-                }
-
-                bucket.Items = [.. bucket.Items, circuit];
-                return true;
             }
         }
     }
 
-    // Called under the circuit's lock by LiveCircuit when its targets start or stop watching a group.
+    // Called under the circuit's gate by LiveCircuit when its targets start or stop watching a group.
     private void OnWatchChanged(LiveCircuit circuit, string groupId, bool watching)
     {
         if (circuit.Removed)
@@ -397,50 +421,31 @@ internal sealed class CircuitRegistry : ILiveCircuitRegistry
         WatchedGroupChanged?.Invoke(groupId);
     }
 
-    private static void Remove(ConcurrentDictionary<string, Bucket> index, string key, LiveCircuit circuit)
+    private static void Remove(ConcurrentDictionary<string, CircuitBucket> index, string key, LiveCircuit circuit)
     {
-        if (!index.TryGetValue(key, out var bucket))
+        if (index.TryGetValue(key, out var bucket) && bucket.Remove(circuit))
+        {
+            index.TryRemove(new KeyValuePair<string, CircuitBucket>(key, bucket));
+        }
+    }
+
+    /// <summary>
+    /// Raises <paramref name="change"/> if <paramref name="report"/> (the caller's turn to raise this circuit's changes),
+    /// then the changes of the circuit made meanwhile by other threads, in order, until none is left.
+    /// </summary>
+    private void RaiseInOrder(LiveCircuit circuit, LiveCircuitChangedEventArgs change, bool report)
+    {
+        if (!report)
         {
             return;
         }
 
-        lock (bucket)
+        for (LiveCircuitChangedEventArgs? next = change; next is not null; next = circuit.NextUnreported())
         {
-            var items = bucket.Items;
-            var at = Array.IndexOf(items, circuit);
-            if (at < 0)
-            {
-                return;
-            }
-
-            if (items.Length == 1)
-            {
-                bucket.Items = [];
-                bucket.Dead = true;
-                index.TryRemove(new KeyValuePair<string, Bucket>(key, bucket));
-                return;
-            }
-
-            var next = new LiveCircuit[items.Length - 1];
-            Array.Copy(items, 0, next, 0, at);
-            Array.Copy(items, at + 1, next, at, items.Length - at - 1);
-            bucket.Items = next;
+            Raise(next);
         }
     }
 
     private void Raise(LiveCircuitChangedEventArgs change) =>
         RegistryChanges.Raise(Changed, this, change, ex => Log.RegistryHandlerFailed(_logger, change.Kind, ex));
-
-    private sealed class Bucket
-    {
-        private LiveCircuit[] _items = [];
-
-        public LiveCircuit[] Items
-        {
-            get => Volatile.Read(ref _items);
-            set => Volatile.Write(ref _items, value);
-        }
-
-        public bool Dead;
-    }
 }

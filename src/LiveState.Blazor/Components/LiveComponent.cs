@@ -122,6 +122,8 @@ public abstract class LiveComponent : ComponentBase, IDisposable
 
     internal Task DispatchAsync(Func<Task> work) => InvokeAsync(work);
 
+    internal Task DispatchAsync(Action work) => InvokeAsync(work);
+
     private void Start()
     {
         EnsureInteractiveServer();
@@ -226,6 +228,9 @@ public abstract class LiveComponent : ComponentBase, IDisposable
             _component.TryGetTarget(out _) && LiveInterest.AnyMatches(Volatile.Read(ref _interests), change, identity);
 
         public Task? InvokeAsync(Func<Task> work) =>
+            _component.TryGetTarget(out var live) ? live.DispatchAsync(work) : null;
+
+        public Task? Invoke(Action work) =>
             _component.TryGetTarget(out var live) ? live.DispatchAsync(work) : null;
 
         public Task Render()

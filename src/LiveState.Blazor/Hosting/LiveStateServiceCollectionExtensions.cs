@@ -49,6 +49,7 @@ public static class LiveStateServiceCollectionExtensions
         services.TryAddSingleton<LiveStateMetrics>();
         services.TryAddSingleton<CircuitRegistry>();
         services.TryAddSingleton<DispatcherIndex>();
+        services.TryAddSingleton<SlowRenderWatchdog>();
         services.TryAddSingleton<Broadcaster>();
         services.TryAddSingleton<LocalChangeNotifier>();
 

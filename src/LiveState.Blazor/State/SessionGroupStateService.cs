@@ -16,7 +16,6 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
 {
     private readonly ISessionGroupStore _store;
     private readonly IChangeNotifier _notifier;
-    private readonly IOptionsMonitor<LiveStateOptions> _options;
     private readonly LiveStateMetrics _metrics;
     private readonly Broadcaster _localBroadcaster;
     private readonly CircuitRegistry _localCircuits;
@@ -35,7 +34,8 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
         _dispatchers = dispatchers;
         _store = store;
         _notifier = notifier;
-        _options = options;
+        _json = options.CurrentValue.JsonSerializerOptions;
+        _ = options.OnChange(o => _json = o.JsonSerializerOptions); // both singletons: the listener lives as long as the monitor
         _metrics = metrics;
         _localBroadcaster = localBroadcaster;
         _localCircuits = localCircuits;
@@ -44,7 +44,11 @@ internal sealed class SessionGroupStateService : ISessionGroupStateService
 
     internal SlotCache Cache { get; }
 
-    private JsonSerializerOptions Json => _options.CurrentValue.JsonSerializerOptions;
+    // Read on every Get; IOptionsMonitor.CurrentValue is a dictionary lookup each time, so it is kept, and replaced when
+    // the options change.
+    private volatile JsonSerializerOptions _json;
+
+    private JsonSerializerOptions Json => _json;
 
     public T Get<T>(string groupId) where T : class, new()
     {

@@ -21,6 +21,10 @@ internal sealed class SlotCache
     private readonly ConcurrentQueue<(string Group, string Key)> _unshown = new();
     private readonly ConcurrentDictionary<(string Group, string Key), List<Circuits.LiveCircuit>> _askers = new();
 
+    // Set by the first load and never reset. A store that answers synchronously (in memory) never loads, so reads and
+    // updates skip the dictionaries without asking them (ConcurrentDictionary.IsEmpty takes every lock when empty).
+    private volatile bool _used;
+
     /// <summary>The most entries kept for groups no circuit here shows; past it the oldest go. Default 10,000.</summary>
     internal int MaxUnshownEntries { get; set; } = 10_000;
 
@@ -28,7 +32,7 @@ internal sealed class SlotCache
 
     public bool TryGet<T>(string groupId, string key, [NotNullWhen(true)] out SessionGroupSlot<T>? slot) where T : class
     {
-        if (!_slots.IsEmpty && _slots.TryGetValue((groupId, key), out var entry) && entry is SessionGroupSlot<T> typed)
+        if (_used && _slots.TryGetValue((groupId, key), out var entry) && entry is SessionGroupSlot<T> typed)
         {
             slot = typed;
             return true;
@@ -44,7 +48,7 @@ internal sealed class SlotCache
     /// </summary>
     public void Offer<T>(string groupId, string key, SessionGroupSlot<T> slot) where T : class
     {
-        if (_slots.IsEmpty && _loading.IsEmpty)
+        if (!_used)
         {
             return;
         }
@@ -145,6 +149,7 @@ internal sealed class SlotCache
     /// <param name="localCircuits">This server's circuits.</param>
     public void LoadInBackground<T>(string groupId, string key, Func<Task<SessionGroupSlot<T>?>> first, Func<Task<SessionGroupSlot<T>?>> again, Circuits.LiveCircuit? asker, long known, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
     {
+        _used = true;
         if (asker is not null)
         {
             var askers = _askers.GetOrAdd((groupId, key), static _ => []);
@@ -245,7 +250,7 @@ internal sealed class SlotCache
     /// <summary>Drops every cached slot of a group (deleted, changed elsewhere, or no longer rendered here).</summary>
     public void Forget(string groupId)
     {
-        if (_slots.IsEmpty)
+        if (!_used)
         {
             return;
         }

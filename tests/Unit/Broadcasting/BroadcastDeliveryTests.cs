@@ -1,5 +1,6 @@
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Tests.Broadcasting;
 
@@ -18,32 +19,33 @@ public sealed class BroadcastDeliveryTests : IDisposable
     }
 
     [Fact]
-    public async Task AFilterThatThrowsHalfwayLeavesNoCircuitDeafToLaterBroadcasts()
+    public async Task AFilterThatThrowsHalfwayRendersNothingAndLeavesNoCircuitDeaf()
     {
         var first = Register("first", new LiveIdentity("user:a", "a"));
         Register("second", new LiveIdentity("user:b", "b"));
 
-        // The filter accepts the first circuit (claiming its render), then throws on the second.
+        // The filter accepts the first circuit, then throws on the second: it sees every circuit before any renders.
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await _server.Broadcaster.BroadcastAsync(c => c.UserId == "a" ? true : throw new InvalidOperationException("filter broke")));
 
-        await Wait.UntilAsync(() => first.Renders == 1, "the render claimed before the filter threw was delivered");
+        Assert.Equal(0, first.Renders);
         Assert.Equal(1, await _server.Broadcaster.BroadcastToGroupAsync("user:a"));
-        Assert.Equal(2, first.Renders);
+        Assert.Equal(1, first.Renders);
     }
 
     [Fact]
-    public async Task AUserListWithANullIdLeavesNoCircuitDeaf()
+    public async Task AUserListWithANullIdRendersNothingAndLeavesNoCircuitDeaf()
     {
         var alice = Register("alice", new LiveIdentity("user:alice", "alice"));
 
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await _server.Broadcaster.BroadcastToUsersAsync(["alice", null!]));
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await _server.Broadcaster.BroadcastToUsersAsync(Users("alice", null!)));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await _server.Broadcaster.BroadcastToUsersAsync(Throwing("alice")));
 
-        // The list is checked before anything is claimed; the enumeration had claimed alice's render, which is still delivered.
-        await Wait.UntilAsync(() => alice.Renders == 1, "the render claimed before the null id was delivered");
-        Assert.Equal(1, await _server.Broadcaster.BroadcastToUsersAsync(["alice"]));
-        Assert.Equal(2, alice.Renders);
+        // Every id is read and checked before anything renders, lists and lazy sequences alike.
+        Assert.Equal(0, alice.Renders);
+        Assert.Equal(1, await _server.Broadcaster.BroadcastToUsersAsync(Users("alice")));
+        Assert.Equal(1, alice.Renders);
 
         static IEnumerable<string> Users(params string[] ids)
         {
@@ -52,33 +54,89 @@ public sealed class BroadcastDeliveryTests : IDisposable
                 yield return id;
             }
         }
+
+        static IEnumerable<string> Throwing(string id)
+        {
+            yield return id;
+            throw new InvalidOperationException("the sequence broke");
+        }
     }
 
     [Fact]
-    public async Task ARenderThatBlocksItsThreadDoesNotHoldUpTheOtherCircuitsOfTheBroadcast()
+    public async Task ARenderThatBlocksAPoolWorkerDoesNotHoldUpTheOtherCircuitsOfTheBroadcast()
+    {
+        // The caller renders inline until its slice is used: here the first 32 circuits use it (each advances the
+        // host's clock a tenth of a millisecond), so the blocking circuit and the five after it go to pool workers.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var server = new LiveTestServer(options => options.BroadcastPresenceChanges = false, services => services.AddSingleton<TimeProvider>(time));
+        using var gate = new ManualResetEventSlim();
+        var blocker = new BlockingTarget(gate);
+        try
+        {
+            var slow = Enumerable.Range(0, 32).Select(i => new ClockTarget(time)).ToArray();
+            for (var i = 0; i < slow.Length; i++)
+            {
+                server.Registry.Register($"first-{i}", new LiveIdentity("user:g", "g")).AddTarget(slow[i]);
+            }
+
+            server.Registry.Register("blocks", new LiveIdentity("user:g", "g")).AddTarget(blocker);
+            var others = Enumerable.Range(0, 5).Select(_ => new FakeRenderTarget()).ToArray();
+            for (var i = 0; i < others.Length; i++)
+            {
+                server.Registry.Register($"other-{i}", new LiveIdentity("user:g", "g")).AddTarget(others[i]);
+            }
+
+            var broadcast = server.Broadcaster.BroadcastToGroupAsync("user:g").AsTask();
+            await blocker.Blocked.Task.WaitAsync(Wait.Deadline);
+
+            await Wait.UntilAsync(() => others.All(o => o.Renders == 1), "the other five circuits rendered while one render blocks a worker");
+            Assert.False(broadcast.IsCompleted);
+
+            gate.Set();
+            Assert.Equal(38, await broadcast.WaitAsync(Wait.Deadline));
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact]
+    public async Task ARenderThatBlocksTheCallersThreadDelaysTheCircuitsAfterItUntilItReturnsAndAllCount()
     {
         using var gate = new ManualResetEventSlim();
         var blocker = new BlockingTarget(gate);
         try
         {
-            // First in the group, so the first thread to take a circuit takes the blocking one.
             _server.Registry.Register("blocks", new LiveIdentity("user:g", "g")).AddTarget(blocker);
             var others = Enumerable.Range(0, 5).Select(i => Register($"other-{i}", new LiveIdentity("user:g", "g"))).ToArray();
 
-            // Started on the pool: the caller's own thread may be the one the blocking render holds.
+            // The caller's thread renders the blocking circuit itself (it has no dispatcher of its own).
             var broadcast = Task.Run(() => _server.Broadcaster.BroadcastToGroupAsync("user:g").AsTask());
             await blocker.Blocked.Task.WaitAsync(Wait.Deadline);
-
-            await Wait.UntilAsync(() => others.All(o => o.Renders == 1), "the other five circuits rendered while one render blocks");
-            Assert.False(gate.IsSet);
-            Assert.False(broadcast.IsCompleted);
+            Assert.All(others, o => Assert.Equal(0, o.Renders));
 
             gate.Set();
             Assert.Equal(6, await broadcast.WaitAsync(Wait.Deadline));
+            Assert.All(others, o => Assert.Equal(1, o.Renders));
         }
         finally
         {
             gate.Set();
+        }
+    }
+
+    /// <summary>Renders on the delivering thread, moving the host's clock on by a tenth of a millisecond: a render that takes time.</summary>
+    private sealed class ClockTarget(Microsoft.Extensions.Time.Testing.FakeTimeProvider time) : ILiveRenderTarget
+    {
+        public bool Wants(in LiveChange change, LiveIdentity identity) => true;
+
+        public Task? InvokeAsync(Func<Task> work) => null;
+
+        public Task Render()
+        {
+            time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond / 10));
+            return Task.CompletedTask;
         }
     }
 

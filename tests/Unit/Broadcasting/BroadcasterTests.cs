@@ -1,5 +1,6 @@
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Tests.Broadcasting;
 
@@ -154,13 +155,35 @@ public sealed class BroadcasterTests : IDisposable
     [Fact]
     public async Task AHangingCircuitDelaysOthersNoLongerThanTheTimeoutAndIsNotCounted()
     {
-        _server.Registry.Register("hung", new LiveIdentity("user:alice", "alice")).AddTarget(new FakeRenderTarget(RenderBehaviour.Hang));
-        var before = RendersNow();
+        // Its own host, on a clock moved by hand: time passes only when the test says so.
+        var timeout = TimeSpan.FromSeconds(30);
+        var time = new CountingTimeProvider();
+        using var server = new LiveTestServer(
+            o =>
+            {
+                o.DeliveryTimeout = timeout;
+                o.BroadcastPresenceChanges = false;
+            },
+            s => s.AddSingleton<TimeProvider>(time));
+        var alice = new LiveIdentity("user:alice", "alice");
+        var first = new FakeRenderTarget();
+        server.Registry.Register("laptop", alice).AddTarget(first);
+        server.Registry.Register("hung", alice).AddTarget(new FakeRenderTarget(RenderBehaviour.Hang));
+        var last = new FakeRenderTarget();
+        server.Registry.Register("phone", alice).AddTarget(last);
 
-        var reached = await _server.Broadcaster.BroadcastToGroupAsync("user:alice");
+        var broadcast = server.Broadcaster.BroadcastToGroupAsync("user:alice").AsTask();
 
-        Assert.Equal(2, reached);
-        await AssertRenderedExactlyAsync(before, _aliceLaptop, _alicePhone);
+        // The others, before and after it, render with no time passed at all: the hang delays no other circuit.
+        await Wait.UntilAsync(() => first.Renders == 1 && last.Renders == 1, "the other circuits rendered");
+        Assert.Equal(time.Start, time.GetUtcNow());
+
+        // The caller waits for the hung one up to the timeout and no longer, and does not count it.
+        await Wait.UntilAsync(() => time.Created == 1, "the broadcast waits for the hung circuit");
+        time.Advance(timeout - TimeSpan.FromTicks(1));
+        Assert.False(broadcast.IsCompleted);
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(2, await broadcast.WaitAsync(Wait.Deadline));
     }
 
     [Fact]
