@@ -1,5 +1,4 @@
 using LiveState.Blazor;
-using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Redis;
 using LiveState.Blazor.Redis.Internal;
 using Microsoft.AspNetCore.DataProtection;
@@ -14,9 +13,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RedisLiveStateBuilderExtensions
 {
     /// <summary>
-    /// Keeps session group state in Redis and carries broadcasts and presence between the app's servers through
-    /// Redis pub/sub, so every server sees the same state, every broadcast reaches the matching circuits on every
-    /// server, and presence counts the whole cluster. Also shares Data Protection keys through Redis (see
+    /// Keeps session group state in Redis and carries broadcasts, slot changes and presence between the app's servers
+    /// through Redis pub/sub, each to the servers that host its targets only, so every server sees the same state, every
+    /// broadcast reaches the matching circuits on every server, and presence counts the cluster (see
+    /// docs/scaling.md, "Presence", for what each question covers). Also shares Data Protection keys through Redis (see
     /// <see cref="RedisLiveStateOptions.ShareDataProtectionKeys"/>). Blazor Server still needs sticky sessions.
     /// To report the connection to a load balancer or orchestrator, add
     /// <c>AddHealthChecks().</c><see cref="RedisLiveStateHealthCheckBuilderExtensions.AddLiveStateRedis"/>.
@@ -37,27 +37,28 @@ public static class RedisLiveStateBuilderExtensions
         services.TryAddSingleton<BackendLoops>();
         services.TryAddSingleton<RedisNames>();
         services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<RedisMetrics>();
+        services.TryAddSingleton<HostAccess>();
+        services.TryAddSingleton<PubSubMode>();
 
         services.TryAddSingleton<RedisSlots>();
-        services.TryAddSingleton<SlotCacheSync>();
         services.TryAddSingleton<RedisSessionGroupStore>();
         services.Replace(ServiceDescriptor.Singleton<ISessionGroupStore>(sp => sp.GetRequiredService<RedisSessionGroupStore>()));
 
-        services.TryAddSingleton<PresenceWriter>();
-        services.TryAddSingleton<RemotePresence>();
-        services.TryAddSingleton<ClusterCircuitRegistry>();
-        services.Replace(ServiceDescriptor.Singleton<ILiveCircuitRegistry>(sp => sp.GetRequiredService<ClusterCircuitRegistry>()));
-
-        services.TryAddSingleton<BackplanePublisher>();
-        services.TryAddSingleton<BackplaneSubscriber>();
-        services.TryAddSingleton<RedisBroadcaster>();
-        services.Replace(ServiceDescriptor.Singleton<ILiveBroadcaster>(sp => sp.GetRequiredService<RedisBroadcaster>()));
-        services.TryAddSingleton<RedisChangeNotifier>();
-        services.Replace(ServiceDescriptor.Singleton<IChangeNotifier>(sp => sp.GetRequiredService<RedisChangeNotifier>()));
-
+        services.TryAddSingleton<Subscriptions>();
+        services.TryAddSingleton<StoredGroups>();
+        services.TryAddSingleton<GroupVanishing>();
         services.TryAddSingleton<GroupKeepAlive>();
-        services.TryAddSingleton<RedisLiveStateService>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisLiveStateService>(sp => sp.GetRequiredService<RedisLiveStateService>()));
+        services.TryAddSingleton<HostedPresence>();
+        services.TryAddSingleton<ClusterPresence>();
+        services.TryAddSingleton<PresenceWriter>();
+        services.TryAddSingleton<PresenceReaper>();
+        services.TryAddSingleton<MessagePublisher>();
+        services.TryAddSingleton<MessageHandler>();
+
+        // The backend on the core's public seam: the core renders this server's circuits and hands the backend what the
+        // other servers need (and what presence asks); ILiveBroadcaster and ILiveCircuitRegistry come from the core.
+        builder.AddBackend<RedisLiveStateBackend>();
 
         services.AddDataProtection();
         services.TryAddSingleton<RedisDataProtectionSetup>();

@@ -14,12 +14,47 @@ public sealed partial class ObservabilityDocTests
     [Fact]
     public async Task The_metrics_table_lists_every_instrument_of_the_meter_and_nothing_else()
     {
+        var core = Published("LiveState.Blazor");
+        using (core.Listener)
+        {
+            await using (var services = NewServices())
+            {
+                // Instruments are created with the first service that records any.
+                await services.GetRequiredService<ISessionGroupStateService>().MutateAsync<Snippets.Clicks>("group:docs", c => c.Count++);
+                await services.GetRequiredService<ILiveBroadcaster>().BroadcastToAllAsync();
+            }
+        }
+
+        AssertDocumented(MeterSection("LiveState.Blazor"), core.Names);
+    }
+
+    [Fact]
+    public async Task The_redis_metrics_table_lists_every_instrument_of_the_redis_meter_and_nothing_else()
+    {
+        var redis = Published("LiveState.Blazor.Redis");
+        using (redis.Listener)
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddMetrics();
+            services.AddLiveState().AddRedis("127.0.0.1:1");
+            await using var provider = services.BuildServiceProvider();
+
+            // The store creates the backend's instruments (nothing connects here).
+            _ = provider.GetRequiredService<ISessionGroupStore>();
+        }
+
+        AssertDocumented(MeterSection("LiveState.Blazor.Redis"), redis.Names);
+    }
+
+    private static (MeterListener Listener, HashSet<string> Names) Published(string meter)
+    {
         var published = new HashSet<string>(StringComparer.Ordinal);
-        using var listener = new MeterListener
+        var listener = new MeterListener
         {
             InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name == "LiveState.Blazor")
+                if (instrument.Meter.Name == meter)
                 {
                     lock (published)
                     {
@@ -29,20 +64,28 @@ public sealed partial class ObservabilityDocTests
             },
         };
         listener.Start();
+        return (listener, published);
+    }
 
-        await using (var services = NewServices())
-        {
-            // Instruments are created with the first service that records any.
-            await services.GetRequiredService<ISessionGroupStateService>().MutateAsync<Snippets.Clicks>("group:docs", c => c.Count++);
-            await services.GetRequiredService<ILiveBroadcaster>().BroadcastToAllAsync();
-        }
-
-        var documented = MetricRow().Matches(Document).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+    private static void AssertDocumented(string section, HashSet<string> published)
+    {
+        var documented = MetricRow().Matches(section).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
         Assert.NotEmpty(documented);
         lock (published)
         {
             Assert.Equal(published.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
         }
+    }
+
+    // The table that follows the sentence naming the meter, up to the next table's meter or heading.
+    private static string MeterSection(string meter)
+    {
+        var metrics = Document[Document.IndexOf("## Metrics", StringComparison.Ordinal)..];
+        metrics = metrics[..metrics.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var start = metrics.IndexOf($"eter `{meter}`", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/observability.md names no meter `{meter}`");
+        var next = metrics.IndexOf("eter `", start + 6, StringComparison.Ordinal);
+        return next < 0 ? metrics[start..] : metrics[start..next];
     }
 
     [Fact]

@@ -150,18 +150,18 @@ public sealed class ClusterTests(RedisFixture redis)
         await blue.First.Broadcaster.BroadcastToAllAsync();
         await blue.First.Broadcaster.BroadcastToGroupAsync(Group);
 
-        // Green's servers talk over green's channel: once green's second server hears green's first, anything blue
+        // Green's servers talk over green's channels: once green's second server hears green's first, anything blue
         // published before would have arrived too (one subscriber connection, in publish order).
-        var received = green.Last.Services.GetRequiredService<BackplaneSubscriber>();
-        var before = received.Received;
+        var before = green.Last.MessagesReceived;
         await green.First.Broadcaster.BroadcastToAllAsync();
-        await Wait.UntilAsync(() => received.Received > before, "green's second server heard green's first");
+        await Wait.UntilAsync(() => green.Last.MessagesReceived > before, "green's second server heard green's first");
 
-        Assert.Equal(1, received.Received - before);
+        Assert.Equal(1, green.Last.MessagesReceived - before);
         Assert.Equal(1, greenCircuit.Renders);
         Assert.Equal(0, (await green.Last.States.GetAsync<Counter>(Group)).Value);
         Assert.Equal(42, (await blue.First.States.GetAsync<Counter>(Group)).Value);
-        Assert.Equal(1, green.Last.Presence.CountGroup(Group));
+        // Neither hosts the other's group: each answers from a read of its own app's presence.
+        await Wait.UntilAsync(() => green.Last.Presence.CountGroup(Group) == 1, "green's second server counts green's circuit");
         Assert.Equal(1, blue.First.Presence.CountGroup(Group));
         Assert.Equal(3, blueCircuit.Renders);
 
@@ -215,8 +215,7 @@ public sealed class ClusterTests(RedisFixture redis)
     {
         var app = "app-" + Guid.NewGuid().ToString("N")[..8];
         await using var node = await LiveNode.StartAsync("s1", app, o => o.Configuration = redis.Server.EndPoint, o => o.IdleGroupScanInterval = TimeSpan.FromMilliseconds(50));
-        var sync = node.Services.GetRequiredService<SlotCacheSync>();
-        sync.MaxGroupsWithoutCircuits = 2;
+        node.Cache.MaxUnshownEntries = 2;
         var groups = Enumerable.Range(0, 4).Select(_ => NewGroup()).ToArray();
 
         // Pages of other groups reading these (a shared board, an admin view): cached, though no circuit of theirs is here.
@@ -227,11 +226,12 @@ public sealed class ClusterTests(RedisFixture redis)
         }
 
         bool Cached(string group) => node.Cache.TryGet<Counter>(group, "test.counter", out _);
-        await Wait.UntilAsync(() => !Cached(groups[0]) && !Cached(groups[1]), "the sweep dropped the oldest loads past the cap");
+        await Wait.UntilAsync(() => !Cached(groups[0]) && !Cached(groups[1]), "the oldest loads past the cap were dropped");
         Assert.True(Cached(groups[2]) && Cached(groups[3]), "the newest loads stay: a group in use is not blanked for its age");
 
-        // Reads that cache nothing (the async API) are not tracked for long.
+        // Reads and updates of groups no circuit here shows leave nothing behind in the backend.
         await node.States.GetAsync<Counter>(NewGroup());
-        await Wait.UntilAsync(() => sync.TrackedGroupCount == 2, "tracking of groups with nothing cached was swept");
+        Assert.Equal(0, node.Services.GetRequiredService<StoredGroups>().Count);
+        Assert.Equal(2, node.Services.GetRequiredService<Subscriptions>().Count);
     }
 }

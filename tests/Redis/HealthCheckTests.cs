@@ -109,8 +109,8 @@ public sealed class HealthCheckTests
         using var host = await StartHostAsync(live => live.AddRedis(redis.EndPoint, FastHeartbeat), checks => checks.AddLiveStateRedis(timeout: CheckTimeout));
         Assert.Equal(HealthStatus.Healthy, (await CheckAsync(host)).Status);
 
-        // Stopping the backplane drops its subscription and its heartbeat (which would subscribe again); the connection stays.
-        await host.Services.GetRequiredService<RedisLiveStateService>().StopAsync(CancellationToken.None);
+        // Stopping the backend drops its subscriptions and its heartbeat (which would subscribe again); the connection stays.
+        await host.Services.GetRequiredService<RedisLiveStateBackend>().StopAsync(CancellationToken.None);
         var entry = await CheckAsync(host);
 
         Assert.Equal(HealthStatus.Degraded, entry.Status);

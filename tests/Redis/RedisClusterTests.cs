@@ -97,6 +97,46 @@ public sealed class RedisClusterTests(RedisClusterFixture redis)
     }
 
     [Fact]
+    public async Task MessagesTravelOnShardChannelsThatLiveOnTheNodeOfTheirGroupsPresence()
+    {
+        var app = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await using var cluster = await LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2, application: app);
+        var groups = Enumerable.Range(0, 40).Select(_ => NewGroup()).ToArray();
+        for (var i = 0; i < groups.Length; i++)
+        {
+            cluster.NodeFor(i).Open(new LiveIdentity(groups[i]));
+        }
+
+        await cluster.WaitForPresenceAsync(groups.Length);
+
+        // Each group's channel is a shard channel (SSUBSCRIBE) on the node that holds its presence key: a message to it
+        // goes to that node only, not to every node of the cluster. No plain channel of the app exists.
+        await using var client = await ConnectionMultiplexer.ConnectAsync(redis.Cluster.EndPoint);
+        var shardChannels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var server in client.GetServers().Where(s => !s.IsReplica))
+        {
+            var listed = (RedisResult[])(await server.ExecuteAsync("PUBSUB", "SHARDCHANNELS", $"livestate:{app}:*"))!;
+            foreach (var channel in listed)
+            {
+                shardChannels[(string)channel!] = server.EndPoint.ToString()!;
+            }
+
+            Assert.Empty((RedisResult[])(await server.ExecuteAsync("PUBSUB", "CHANNELS", $"livestate:{app}:*"))!);
+        }
+
+        var nodesUsed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            var channel = $"livestate:{app}:g:{{{group}}}";
+            Assert.True(shardChannels.TryGetValue(channel, out var node), $"{channel} is a shard channel");
+            Assert.Equal(client.GetServer(client.GetDatabase().IdentifyEndpoint($"livestate:{app}:pg:{{{group}}}")!).EndPoint.ToString(), node);
+            nodesUsed.Add(node!);
+        }
+
+        Assert.Equal(3, nodesUsed.Count);
+    }
+
+    [Fact]
     public async Task ABrowserCookieSealedByOneServerUnsealsOnTheOther()
     {
         await using var cluster = await LiveCluster.StartRedisAsync(redis.Cluster.EndPoint, nodes: 2);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using LiveState.Blazor.Backends;
+using LiveState.Blazor.Redis.Internal;
 using LiveState.Blazor.Redis.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Redis.Tests;
 
@@ -82,6 +85,13 @@ public sealed class RedisCostTests(RedisFixture redis, ITestOutputHelper output)
         var group = "cost-" + Guid.NewGuid().ToString("N")[..8];
         TaskCompletionSource? rendered = null;
         var circuit = receiver.Open(new LiveIdentity(group), onRender: _ => Volatile.Read(ref rendered)?.TrySetResult());
+        if (receiver.IsRedis)
+        {
+            // The receiver listens to the group's channel once it has subscribed: a broadcast sent before reaches none of its circuits.
+            var topic = LiveTopic.Group(group);
+            await Wait.UntilAsync(() => receiver.Services.GetRequiredService<Subscriptions>().Topics().Any(s => s.Key.Topic == topic), "the receiver listens to the group");
+        }
+
         var samples = new double[Broadcasts];
         for (var i = -Broadcasts / 5; i < Broadcasts; i++)
         {

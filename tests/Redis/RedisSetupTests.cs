@@ -1,3 +1,4 @@
+using LiveState.Blazor.Backends;
 using LiveState.Blazor.Redis.Internal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -20,15 +21,21 @@ public sealed class RedisSetupTests
     }
 
     [Fact]
-    public void AddRedisReplacesTheStoreTheBroadcasterAndThePresenceRegistry()
+    public void AddRedisReplacesTheStoreAndPlugsTheBackendIntoTheCoresSeam()
     {
         using var host = Build(o => o.Configuration = "127.0.0.1:1");
         var services = host.Services;
 
         Assert.IsType<RedisSessionGroupStore>(services.GetRequiredService<ISessionGroupStore>());
-        Assert.IsType<RedisBroadcaster>(services.GetRequiredService<ILiveBroadcaster>());
-        Assert.IsType<ClusterCircuitRegistry>(services.GetRequiredService<ILiveCircuitRegistry>());
-        Assert.Single(services.GetServices<IHostedService>().OfType<RedisLiveStateService>());
+        var backend = Assert.IsType<RedisLiveStateBackend>(services.GetRequiredService<LiveStateBackend>());
+
+        // The core composes the rest: its broadcaster hands broadcasts to the backend, presence is the backend's.
+        Assert.Equal("ClusterBroadcaster", services.GetRequiredService<ILiveBroadcaster>().GetType().Name);
+        Assert.Same(backend.Presence, services.GetRequiredService<ILiveCircuitRegistry>());
+        Assert.IsType<ClusterPresence>(backend.Presence);
+
+        // The package runs no hosted service of its own: the core starts and stops the backend.
+        Assert.DoesNotContain(services.GetServices<IHostedService>(), s => s.GetType().Assembly == typeof(RedisLiveStateBackend).Assembly);
     }
 
     [Fact]
@@ -57,7 +64,9 @@ public sealed class RedisSetupTests
         Assert.Equal("tenant-7:", options.ChannelPrefix);
         var names = host.Services.GetRequiredService<RedisNames>();
         Assert.Equal("tenant-7:group:g1", (string)names.Group("g1")!);
-        Assert.Equal("tenant-7:events", names.Events.ToString());
+        Assert.Equal("tenant-7:events", names.Events);
+        Assert.Equal("tenant-7:g:{g1}", names.TopicChannel(LiveTopic.Group("g1")));
+        Assert.Equal("tenant-7:pg:{g1}", (string)names.Presence(LiveTopic.Group("g1"))!);
     }
 
     [Fact]

@@ -15,14 +15,14 @@ namespace LiveState.Blazor.Redis.Health;
 internal sealed class RedisLiveStateHealthCheck : IHealthCheck
 {
     private readonly RedisConnection? _connection;
-    private readonly BackplaneSubscriber? _subscriber;
+    private readonly Subscriptions? _subscriber;
     private readonly RedisNames? _names;
     private readonly ServerIdentity? _server;
     private readonly BackendLoops? _loops;
     private readonly TimeSpan _timeout;
 
     // The services are null when AddRedis was not called: the check then says so instead of failing to resolve.
-    public RedisLiveStateHealthCheck(RedisConnection? connection, BackplaneSubscriber? subscriber, RedisNames? names, ServerIdentity? server, BackendLoops? loops, TimeSpan timeout)
+    public RedisLiveStateHealthCheck(RedisConnection? connection, Subscriptions? subscriber, RedisNames? names, ServerIdentity? server, BackendLoops? loops, TimeSpan timeout)
     {
         _connection = connection;
         _subscriber = subscriber;
@@ -57,7 +57,7 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>
         {
             ["server"] = _server.Id,
-            ["channel"] = _names.Events.ToString(),
+            ["channel"] = _names.Events,
         };
 
         // Current, not GetAsync: a probe must not be the one to open (and wait for) the connection.
@@ -108,7 +108,7 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
         if (!subscribed)
         {
             return HealthCheckResult.Degraded(
-                "Connected to Redis, but not subscribed to the LiveState channel: broadcasts and presence of other servers do not reach this server. The subscription is retried on every heartbeat.",
+                "Connected to Redis, but not subscribed to the LiveState channels: broadcasts and presence of other servers do not reach this server. The subscription is retried on every heartbeat.",
                 data: data);
         }
 
@@ -129,21 +129,11 @@ internal sealed class RedisLiveStateHealthCheck : IHealthCheck
             return HealthCheckResult.Degraded($"Connected to Redis and subscribed, but Redis is slow: PING took {Milliseconds(roundTrip)} ms.", data: data);
         }
 
-        return HealthCheckResult.Healthy($"Connected to Redis and subscribed to the LiveState channel; PING took {Milliseconds(roundTrip)} ms.", data);
+        return HealthCheckResult.Healthy($"Connected to Redis and subscribed to the LiveState channels; PING took {Milliseconds(roundTrip)} ms.", data);
     }
 
-    // Subscribed by the backplane, and the connection that carries the subscription is up.
-    private bool IsSubscribed(IConnectionMultiplexer multiplexer)
-    {
-        try
-        {
-            return _subscriber!.IsSubscribed && multiplexer.GetSubscriber().IsConnected(_names!.Events);
-        }
-        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
-        {
-            return false;
-        }
-    }
+    // The channel to every server and this server's own are subscribed, and the connection that carries them is up.
+    private bool IsSubscribed(IConnectionMultiplexer multiplexer) => _subscriber!.IsListening;
 
     private static string Milliseconds(TimeSpan time) => time.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

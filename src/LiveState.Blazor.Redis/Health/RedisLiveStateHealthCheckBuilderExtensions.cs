@@ -47,7 +47,7 @@ public static class RedisLiveStateHealthCheckBuilderExtensions
             name,
             services => new RedisLiveStateHealthCheck(
                 services.GetService<RedisConnection>(),
-                services.GetService<BackplaneSubscriber>(),
+                services.GetService<Subscriptions>(),
                 services.GetService<RedisNames>(),
                 services.GetService<ServerIdentity>(),
                 services.GetService<BackendLoops>(),

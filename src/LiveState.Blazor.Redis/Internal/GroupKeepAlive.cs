@@ -1,18 +1,14 @@
-using LiveState.Blazor.Broadcasting;
-using LiveState.Blazor.Circuits;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace LiveState.Blazor.Redis.Internal;
 
 /// <summary>
-/// Keeps the groups this server shows from expiring in Redis. Reads and writes slide a group key's expiry, but
-/// renders read the local cache: a tab left open past <see cref="LiveStateOptions.IdleGroupTimeout"/> without a
-/// write would lose its group. So every <see cref="Interval"/> (a third of the timeout at most) this server extends
-/// the expiry of every group its circuits belong to and every group its cache holds, in one pipelined batch. A key
-/// found missing while the cache holds a stored version of it vanished behind LiveState's back: the cached copy is
-/// dropped and the group's circuits here re-render with what Redis holds.
+/// Keeps the groups this server shows from expiring in Redis. Reads and writes slide a group key's expiry, but renders
+/// read the core's cache: a tab left open past <see cref="LiveStateOptions.IdleGroupTimeout"/> without a write would lose
+/// its group. So every <see cref="Interval"/> (a third of the timeout at most) this server extends the expiry of every
+/// group it hosts (its circuits are in it or watch it), in pipelined batches. A key found missing that this server has
+/// seen stored state of vanished behind LiveState's back (see <see cref="GroupVanishing"/>).
 /// </summary>
 internal sealed class GroupKeepAlive
 {
@@ -21,21 +17,19 @@ internal sealed class GroupKeepAlive
 
     private readonly RedisConnection _connection;
     private readonly RedisNames _names;
-    private readonly CircuitRegistry _local;
-    private readonly SlotCacheSync _cache;
-    private readonly Broadcaster _localBroadcaster;
+    private readonly Subscriptions _subscriptions;
+    private readonly StoredGroups _stored;
+    private readonly GroupVanishing _vanishing;
     private readonly IOptionsMonitor<LiveStateOptions> _options;
-    private readonly ILogger _logger;
 
-    public GroupKeepAlive(RedisConnection connection, RedisNames names, CircuitRegistry local, SlotCacheSync cache, Broadcaster localBroadcaster, IOptionsMonitor<LiveStateOptions> options, ILogger<GroupKeepAlive> logger)
+    public GroupKeepAlive(RedisConnection connection, RedisNames names, Subscriptions subscriptions, StoredGroups stored, GroupVanishing vanishing, IOptionsMonitor<LiveStateOptions> options)
     {
         _connection = connection;
         _names = names;
-        _local = local;
-        _cache = cache;
-        _localBroadcaster = localBroadcaster;
+        _subscriptions = subscriptions;
+        _stored = stored;
+        _vanishing = vanishing;
         _options = options;
-        _logger = logger;
     }
 
     /// <summary>How often groups on screen are kept alive: the idle scan interval, or a third of the idle timeout if shorter.</summary>
@@ -49,11 +43,10 @@ internal sealed class GroupKeepAlive
         }
     }
 
-    /// <summary>Extends the expiry of every group shown here; returns how many keys were found missing and dropped from the cache.</summary>
+    /// <summary>Extends the expiry of every group hosted here; returns how many keys were found vanished.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var groups = new HashSet<string>(_local.GetActiveGroups(), StringComparer.Ordinal);
-        groups.UnionWith(_cache.CachedGroups());
+        var groups = _subscriptions.HostedGroups().ToList();
         if (groups.Count == 0)
         {
             return 0;
@@ -75,20 +68,58 @@ internal sealed class GroupKeepAlive
             await Task.WhenAll(extended).WaitAsync(cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < chunk.Length; i++)
             {
-                // Missing is normal for a group nothing was written to yet; it matters only if this server showed a stored version.
-                if (!extended[i].Result && _cache.DropVanished(chunk[i]))
+                // Missing is normal for a group nothing was written to yet; it matters only if this server saw it stored.
+                if (!extended[i].Result && _stored.Contains(chunk[i]))
                 {
                     vanished++;
-                    Log.GroupVanished(_logger, LiveIdentity.Redact(chunk[i]));
-                    // Its circuits here re-render; a group shown here without a circuit of its own (a shared board)
-                    // may be on any page, so every circuit does (as a first load does; vanishing is rare).
-                    _ = _local.CountGroup(chunk[i]) > 0
-                        ? await _localBroadcaster.BroadcastToGroupAsync(chunk[i], cancellationToken: cancellationToken).ConfigureAwait(false)
-                        : await _localBroadcaster.BroadcastToAllAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+
+                    // Every server hosting it finds it missing by itself: none needs telling.
+                    _vanishing.Vanished(chunk[i], tellOthers: false);
                 }
             }
         }
 
         return vanished;
+    }
+}
+
+/// <summary>
+/// A group's state vanished from Redis although this server had seen it (expired, evicted, or deleted outside
+/// LiveState): what this server holds of it goes and its readers here re-render with what Redis holds, and, when an
+/// update found it, the other servers are told to do the same (they may hold a higher version than the slot will ever
+/// reach again).
+/// </summary>
+internal sealed class GroupVanishing(HostAccess host, StoredGroups stored, MessagePublisher publisher, ILogger<GroupVanishing> logger)
+{
+    public void Vanished(string groupId, bool tellOthers = true)
+    {
+        stored.Forget(groupId);
+        Log.GroupVanished(logger, Redaction.Group(groupId));
+        if (host.Current is { } current)
+        {
+            var forgotten = current.ForgetAsync(groupId);
+            if (!forgotten.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(forgotten);
+            }
+        }
+
+        if (tellOthers)
+        {
+            // A change of every slot: receivers drop the group and read it again.
+            publisher.PublishSlotChange(LiveMessage.SlotChanged(groupId, slotKey: null));
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask forgotten)
+    {
+        try
+        {
+            await forgotten.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RemoteDeliveryFailed(logger, ex);
+        }
     }
 }

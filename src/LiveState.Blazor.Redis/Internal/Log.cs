@@ -27,26 +27,32 @@ internal static partial class Log
     [LoggerMessage(110, LogLevel.Information, "Subscribed to {Channel} as server {ServerId}.")]
     public static partial void Subscribed(ILogger logger, string channel, string serverId);
 
-    [LoggerMessage(111, LogLevel.Warning, "Could not subscribe to the LiveState channel ({Reason}); retrying on the next heartbeat.")]
-    public static partial void SubscribeFailed(ILogger logger, string reason);
+    [LoggerMessage(111, LogLevel.Warning, "Could not subscribe to the LiveState channel of {Channel} ({Reason}); retrying on the next heartbeat.")]
+    public static partial void SubscribeFailed(ILogger logger, string channel, string reason);
 
     [LoggerMessage(112, LogLevel.Warning, "A message on the LiveState channel could not be read ({Problem}); skipped. {Suppressed} more were skipped since the last such line.")]
     public static partial void MessageUnreadable(ILogger logger, string problem, int suppressed);
 
     [LoggerMessage(113, LogLevel.Debug, "A {Kind} message from another server could not be handled fully: {Reason}.")]
-    public static partial void MessageHandlingFailed(ILogger logger, MessageKind kind, string reason);
+    public static partial void MessageHandlingFailed(ILogger logger, WireKind kind, string reason);
 
     [LoggerMessage(114, LogLevel.Debug, "Handling a {Kind} message from another server failed: {Reason}.")]
-    public static partial void MessageHandlerFailed(ILogger logger, MessageKind kind, string reason);
+    public static partial void MessageHandlerFailed(ILogger logger, WireKind kind, string reason);
 
     [LoggerMessage(115, LogLevel.Warning, "Delivering a broadcast from another server failed.")]
     public static partial void RemoteDeliveryFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(120, LogLevel.Warning, "A {Kind} broadcast could not be published to the other servers; it reached this server's circuits only.")]
-    public static partial void PublishFailed(ILogger logger, MessageKind kind, Exception exception);
+    [LoggerMessage(116, LogLevel.Debug, "A message of an older LiveState was skipped ({Problem}): servers of two versions share no channel but the one to all during a deploy. {Suppressed} more were skipped since the last such line.")]
+    public static partial void MessageOfOlderVersion(ILogger logger, string problem, int suppressed);
 
-    [LoggerMessage(121, LogLevel.Debug, "A {Kind} broadcast could not be published either: {Reason}.")]
-    public static partial void PublishStillFailing(ILogger logger, MessageKind kind, string reason);
+    [LoggerMessage(117, LogLevel.Debug, "A presence message of {Topic} was missed; its presence is read again.")]
+    public static partial void PresenceGap(ILogger logger, string topic);
+
+    [LoggerMessage(120, LogLevel.Warning, "A {Kind} message could not be published to the other servers; a broadcast reached this server's circuits only.")]
+    public static partial void PublishFailed(ILogger logger, WireKind kind, Exception exception);
+
+    [LoggerMessage(121, LogLevel.Debug, "A {Kind} message could not be published either: {Reason}.")]
+    public static partial void PublishStillFailing(ILogger logger, WireKind kind, string reason);
 
     [LoggerMessage(122, LogLevel.Information, "Broadcasts reach the other servers again.")]
     public static partial void PublishRecovered(ILogger logger);
@@ -57,16 +63,22 @@ internal static partial class Log
     [LoggerMessage(132, LogLevel.Error, "A presence change handler failed on {Kind}.")]
     public static partial void PresenceHandlerFailed(ILogger logger, LiveCircuitChangeKind kind, Exception exception);
 
-    [LoggerMessage(133, LogLevel.Information, "Caught up after a Redis outage: {Servers} other servers with {Circuits} circuits.")]
-    public static partial void CaughtUp(ILogger logger, int servers, int circuits);
+    [LoggerMessage(133, LogLevel.Information, "Caught up after a Redis outage: {Servers} other servers live, the presence of {Topics} hosted groups and users read again.")]
+    public static partial void CaughtUp(ILogger logger, int servers, int topics);
+
+    [LoggerMessage(134, LogLevel.Information, "Server {ServerId} died without a farewell; removed its {Circuits} circuits from the presence of {Topics} groups and users.")]
+    public static partial void ServerReaped(ILogger logger, string serverId, int circuits, int topics);
+
+    [LoggerMessage(135, LogLevel.Warning, "This server's presence lease ({ServerId}) had ended (it was paused or cut off from Redis past the timeout); its presence is written again.")]
+    public static partial void LeaseLapsed(ILogger logger, string serverId);
 
     [LoggerMessage(136, LogLevel.Warning, "A presence entry of server {ServerId} could not be read ({Problem}); skipped. {Suppressed} more were skipped since the last such line.")]
     public static partial void PresenceEntryUnreadable(ILogger logger, string serverId, string problem, int suppressed);
 
-    [LoggerMessage(140, LogLevel.Debug, "Refreshing the cached state of group {GroupId} failed ({Reason}); serving the cached snapshot.")]
-    public static partial void CacheRefreshFailed(ILogger logger, string groupId, string reason);
+    [LoggerMessage(137, LogLevel.Debug, "Reading the presence of a group or user not hosted here failed ({Reason}); the answers stay as they were.")]
+    public static partial void PresenceLookupFailed(ILogger logger, string reason);
 
-    [LoggerMessage(142, LogLevel.Warning, "Slot {SlotKey} of group {GroupId} could not be read ({Reason}); its last readable snapshot stays on screen. {Suppressed} more were skipped since the last such line.")]
+    [LoggerMessage(142, LogLevel.Warning, "Slot {SlotKey} of group {GroupId} could not be read ({Reason}): another version of the app may have written it. {Suppressed} more were skipped since the last such line.")]
     public static partial void SlotUnreadable(ILogger logger, string slotKey, string groupId, string reason, int suppressed);
 
     [LoggerMessage(141, LogLevel.Debug, "Slot {SlotKey} of group {GroupId} was not updated: Redis is unavailable ({Reason}).")]
@@ -84,6 +96,6 @@ internal static partial class Log
     [LoggerMessage(152, LogLevel.Information, "The Redis backend's {Loop} works again after {Failures} failures in {Duration}.")]
     public static partial void LoopRecovered(ILogger logger, string loop, int failures, TimeSpan duration);
 
-    [LoggerMessage(153, LogLevel.Information, "This server could not say farewell to the others ({Reason}); they drop its circuits when its presence times out.")]
+    [LoggerMessage(153, LogLevel.Information, "This server could not say farewell to the others ({Reason}); they drop its circuits when its presence lease ends.")]
     public static partial void FarewellFailed(ILogger logger, string reason);
 }

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using LiveState.Blazor.Diagnostics;
-using LiveState.Blazor.State;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -10,8 +8,9 @@ namespace LiveState.Blazor.Redis.Internal;
 /// Session group state in Redis, shared by every server of the app. Updates are optimistic: compute the new value
 /// from the current one, then compare-and-set on the slot's version in one Lua script; on a conflict the script
 /// answers the newer value and the update is computed again, so concurrent updates from any number of servers
-/// lose nothing. When Redis cannot be reached, reads and updates fail fast with
-/// <see cref="LiveStateUnavailableException"/> (renders are served from the core's cache and never see it).
+/// lose nothing. An update starts from the snapshot this server renders when it has one (no read first). When Redis
+/// cannot be reached, reads and updates fail fast with <see cref="LiveStateUnavailableException"/> (renders are served
+/// from the core's cache and never see it).
 /// </summary>
 internal sealed class RedisSessionGroupStore : ISessionGroupStore
 {
@@ -20,20 +19,24 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
 
     private readonly SlotWriters _writers = new();
     private readonly RedisSlots _slots;
-    private readonly SlotCacheSync _sync;
-    private readonly SlotCache _cache;
     private readonly RedisConnection _connection;
+    private readonly HostAccess _host;
+    private readonly StoredGroups _stored;
+    private readonly GroupVanishing _vanishing;
+    private readonly RedisMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly LiveStateMetrics _metrics;
+    private readonly LogLimiter _unreadable;
 
-    public RedisSessionGroupStore(RedisSlots slots, SlotCacheSync sync, SlotCache cache, RedisConnection connection, LiveStateMetrics metrics, ILogger<RedisSessionGroupStore> logger)
+    public RedisSessionGroupStore(RedisSlots slots, RedisConnection connection, HostAccess host, StoredGroups stored, GroupVanishing vanishing, RedisMetrics metrics, TimeProvider time, ILogger<RedisSessionGroupStore> logger)
     {
-        _metrics = metrics;
         _slots = slots;
-        _sync = sync;
-        _cache = cache;
         _connection = connection;
+        _host = host;
+        _stored = stored;
+        _vanishing = vanishing;
+        _metrics = metrics;
         _logger = logger;
+        _unreadable = new LogLimiter(time, SupervisedLoop.RepeatLogInterval);
     }
 
     public async ValueTask<SessionGroupSlot<T>?> GetAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken = default) where T : class
@@ -42,11 +45,27 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         ArgumentNullException.ThrowIfNull(slotKey);
         try
         {
-            return await _sync.ReadTrackedAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+            var slot = await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+            if (slot is not null)
+            {
+                _stored.Note(groupId);
+            }
+
+            return slot;
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
         {
-            throw Unavailable($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' could not be read: Redis is unavailable.", ex);
+            throw Unavailable($"Slot '{slotKey}' of group '{Redaction.Group(groupId)}' could not be read: Redis is unavailable.", ex);
+        }
+        catch (UnreadableSlotException ex)
+        {
+            // Another version of the app wrote it: its readers here show the slot's default until it reads again.
+            if (_unreadable.TryEnter(out var suppressed))
+            {
+                Log.SlotUnreadable(_logger, slotKey, Redaction.Group(groupId), RedisFailures.Describe(ex), suppressed);
+            }
+
+            throw;
         }
     }
 
@@ -62,11 +81,15 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         {
             gate = await _writers.EnterAsync(groupId, slotKey, cancellationToken).ConfigureAwait(false);
 
-            // Start from the newest snapshot this server knows (the last write here, or what its circuits render);
-            // if another server wrote since, the compare-and-set answers with theirs. Read only when nothing is known.
-            var current = gate.LastKnown as SessionGroupSlot<T>
-                ?? (_cache.TryGet<T>(groupId, slotKey, out var cached) ? cached : null)
-                ?? await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
+            // Start from the newest snapshot this server knows (the last write here, or what its circuits render); if
+            // another server wrote since, the compare-and-set answers with theirs. Read only when nothing is known.
+            var current = gate.LastKnown as SessionGroupSlot<T>;
+            if (current is null && _host.Current is { } host && host.TryGetCached<T>(groupId, slotKey, out var cached))
+            {
+                current = cached;
+            }
+
+            current ??= await _slots.ReadAsync<T>(groupId, slotKey, cancellationToken).ConfigureAwait(false);
             for (var conflicts = 0; ; conflicts++)
             {
                 // The caller's token cancels only before a write is sent: once sent, it is awaited to its answer.
@@ -78,18 +101,17 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
                     var slot = new SessionGroupSlot<T>(value, version);
                     gate.LastKnown = slot;
                     stored = true;
+                    _stored.Note(groupId);
                     return slot;
                 }
 
                 if (newer is null && current is { Version: > 0 })
                 {
                     // The slot was there (this server showed version N) and is gone: the key expired, was evicted, or
-                    // was deleted behind LiveState's back. The update starts from what Redis holds (nothing); the
-                    // cached copy goes, so this server's screens show that too instead of the vanished version.
-                    if (_sync.DropVanished(groupId))
-                    {
-                        Log.GroupVanished(_logger, LiveIdentity.Redact(groupId));
-                    }
+                    // was deleted behind LiveState's back. The update starts from what Redis holds (nothing); every
+                    // server drops what it holds of the group, so that its screens show that too instead of the
+                    // vanished version.
+                    _vanishing.Vanished(groupId);
                 }
 
                 current = newer;
@@ -103,8 +125,8 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
         {
-            Log.UpdateUnavailable(_logger, slotKey, LiveIdentity.Redact(groupId), RedisFailures.Describe(ex));
-            throw Unavailable($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' was not updated: Redis is unavailable. (If Redis failed while answering, the update may still have been applied.)", ex);
+            Log.UpdateUnavailable(_logger, slotKey, Redaction.Group(groupId), RedisFailures.Describe(ex));
+            throw Unavailable($"Slot '{slotKey}' of group '{Redaction.Group(groupId)}' was not updated: Redis is unavailable. (If Redis failed while answering, the update may still have been applied.)", ex);
         }
         finally
         {
@@ -130,7 +152,7 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex) && ex is not LiveStateUnavailableException)
         {
-            throw Unavailable($"Group '{LiveIdentity.Redact(groupId)}' was not deleted: Redis is unavailable.", ex);
+            throw Unavailable($"Group '{Redaction.Group(groupId)}' was not deleted: Redis is unavailable.", ex);
         }
     }
 
@@ -148,7 +170,6 @@ internal sealed class RedisSessionGroupStore : ISessionGroupStore
 
         foreach (var server in masters)
         {
-
             var keys = server.KeysAsync(pattern: _slots.Names.GroupPattern, pageSize: 500).GetAsyncEnumerator(cancellationToken);
             try
             {

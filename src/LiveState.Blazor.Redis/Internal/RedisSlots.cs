@@ -77,6 +77,47 @@ internal sealed class RedisSlots
             : (false, 0, new SessionGroupSlot<T>(Deserialize<T>(groupId, slotKey, (byte[])fields[2]!), (long)fields[1]));
     }
 
+    /// <summary>A slot's version and stored JSON, untyped (to hand to the core, which knows the type); (0, empty) when absent.</summary>
+    public async Task<(long Version, ReadOnlyMemory<byte> Payload)> ReadRawAsync(string groupId, string slotKey)
+    {
+        var database = await _connection.GetDatabaseAsync().ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(ReadScript, [_names.Group(groupId)], [slotKey, ExpiryMilliseconds]).ConfigureAwait(false);
+        var fields = (RedisResult[])result!;
+        return fields[0].IsNull || fields[1].IsNull ? (0, ReadOnlyMemory<byte>.Empty) : ((long)fields[0], (byte[])fields[1]!);
+    }
+
+    /// <summary>Every slot of a group, untyped: key, version and stored JSON.</summary>
+    public async Task<List<(string SlotKey, long Version, ReadOnlyMemory<byte> Payload)>> ReadGroupAsync(string groupId)
+    {
+        var database = await _connection.GetDatabaseAsync().ConfigureAwait(false);
+        var fields = await database.HashGetAllAsync(_names.Group(groupId)).ConfigureAwait(false);
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            var name = (string?)field.Name ?? string.Empty;
+            if (name.StartsWith("v:", StringComparison.Ordinal) && field.Value.TryParse(out long version))
+            {
+                versions[name[2..]] = version;
+            }
+            else if (name.StartsWith("d:", StringComparison.Ordinal) && (byte[]?)field.Value is { } value)
+            {
+                values[name[2..]] = value;
+            }
+        }
+
+        var slots = new List<(string, long, ReadOnlyMemory<byte>)>(versions.Count);
+        foreach (var (slotKey, version) in versions)
+        {
+            if (values.TryGetValue(slotKey, out var value))
+            {
+                slots.Add((slotKey, version, value));
+            }
+        }
+
+        return slots;
+    }
+
     public async Task<bool> DeleteAsync(string groupId, CancellationToken cancellationToken)
     {
         var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
@@ -89,11 +130,14 @@ internal sealed class RedisSlots
         {
             // The declared type only: the payload never names a type.
             return JsonSerializer.Deserialize<T>(payload, Json)
-                ?? throw new InvalidOperationException($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' holds null.");
+                ?? throw new UnreadableSlotException($"Slot '{slotKey}' of group '{Redaction.Group(groupId)}' holds null.", null);
         }
         catch (JsonException ex)
         {
-            throw new InvalidOperationException($"Slot '{slotKey}' of group '{LiveIdentity.Redact(groupId)}' does not read as {typeof(T)}.", ex);
+            throw new UnreadableSlotException($"Slot '{slotKey}' of group '{Redaction.Group(groupId)}' does not read as {typeof(T)}.", ex);
         }
     }
 }
+
+/// <summary>A stored slot that does not read as its declared type (another version of the app wrote it).</summary>
+internal sealed class UnreadableSlotException(string message, Exception? innerException) : InvalidOperationException(message, innerException);

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace LiveState.Blazor.Backends;
 
 /// <summary>This server, as its <see cref="LiveStateBackend"/> sees it: what it hosts, and how to hand it what arrives.</summary>
@@ -18,6 +20,17 @@ public interface ILiveStateHost
     /// <param name="cancellationToken">Stops waiting for slow circuits.</param>
     /// <returns>How many circuits here it reached.</returns>
     ValueTask<int> DeliverAsync(LiveMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The snapshot of a slot this server renders, if it holds one (what its circuits show now), without waiting. A store
+    /// may start an update's compare-and-set from it instead of reading the slot first; it may be older than the store's.
+    /// </summary>
+    /// <typeparam name="T">The slot's declared type.</typeparam>
+    /// <param name="groupId">The group.</param>
+    /// <param name="slotKey">The slot's key.</param>
+    /// <param name="slot">The snapshot, or null.</param>
+    /// <returns>Whether this server holds a snapshot of the slot.</returns>
+    bool TryGetCached<T>(string groupId, string slotKey, [NotNullWhen(true)] out SessionGroupSlot<T>? slot) where T : class;
 
     /// <summary>The circuits of a group changed on another server: re-renders this server's presence readers of the group (coalesced).</summary>
     /// <param name="groupId">The group.</param>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.State;
@@ -61,6 +62,13 @@ internal sealed class LiveStateHost : ILiveStateHost
                 // A filter is decided where it was sent from, and arrives as circuits.
                 return 0;
         }
+    }
+
+    public bool TryGetCached<T>(string groupId, string slotKey, [NotNullWhen(true)] out SessionGroupSlot<T>? slot) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentNullException.ThrowIfNull(slotKey);
+        return _cache.TryGet(groupId, slotKey, out slot);
     }
 
     public ValueTask PresenceChangedAsync(string groupId) => _notifier.PresenceChangedAsync(groupId);

@@ -19,8 +19,6 @@ internal sealed class LiveStateMetrics
     private readonly UpDownCounter<long> _activeCircuits;
     private readonly Counter<long> _updates;
     private readonly Histogram<double> _updateDuration;
-    private readonly Counter<long> _updateConflicts;
-    private readonly Counter<long> _updateRetries;
     private readonly Counter<long> _broadcasts;
     private readonly Counter<long> _circuitsReached;
     private readonly Counter<long> _deliveryFailures;
@@ -38,10 +36,6 @@ internal sealed class LiveStateMetrics
         _updateDuration = meter.CreateHistogram(
             "livestate.state.update.duration", unit: "s", description: "Time to apply a state update in the store.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1] });
-        _updateConflicts = meter.CreateCounter<long>(
-            "livestate.store.update_conflicts", unit: "{conflict}", description: "Number of compare-and-set conflicts a distributed store met.");
-        _updateRetries = meter.CreateCounter<long>(
-            "livestate.store.update_retries", unit: "{retry}", description: "Number of update attempts a distributed store repeated after a conflict.");
         _broadcasts = meter.CreateCounter<long>(
             "livestate.broadcasts", unit: "{broadcast}", description: "Number of broadcasts delivered to the circuits of this server.");
         _circuitsReached = meter.CreateCounter<long>(
@@ -126,20 +120,6 @@ internal sealed class LiveStateMetrics
         if (count > 0 && _deliveryFailures.Enabled)
         {
             _deliveryFailures.Add(count, new KeyValuePair<string, object?>(BroadcastTargetTag, target), new KeyValuePair<string, object?>(LiveStateActivity.ErrorTypeTag, errorType));
-        }
-    }
-
-    /// <summary>For distributed stores: a compare-and-set lost to a concurrent writer; <paramref name="retrying"/> when the update is attempted again.</summary>
-    public void UpdateConflict(bool retrying)
-    {
-        if (_updateConflicts.Enabled)
-        {
-            _updateConflicts.Add(1);
-        }
-
-        if (retrying && _updateRetries.Enabled)
-        {
-            _updateRetries.Add(1);
         }
     }
 }

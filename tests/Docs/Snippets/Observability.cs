@@ -15,7 +15,7 @@ public static class ObservabilitySetup
             .WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddMeter("Microsoft.AspNetCore.Components.Server.Circuits")   // Blazor's circuits
-                .AddMeter("LiveState.Blazor")
+                .AddMeter("LiveState.Blazor", "LiveState.Blazor.Redis")
                 .AddOtlpExporter())
             .WithTracing(tracing => tracing
                 .AddSource("Microsoft.AspNetCore.Components.Server.Circuits")  // Blazor's circuit spans

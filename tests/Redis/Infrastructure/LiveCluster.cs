@@ -1,4 +1,6 @@
+using LiveState.Blazor.Broadcasting;
 using LiveState.Blazor.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveState.Blazor.Redis.Tests.Infrastructure;
 
@@ -22,11 +24,11 @@ internal sealed class LiveCluster : IAsyncDisposable
     public static async Task<LiveCluster> StartInMemoryAsync() =>
         new([await LiveNode.StartAsync("memory", "app-" + Guid.NewGuid().ToString("N")[..8], redis: null)]);
 
-    public static Task<LiveCluster> StartRedisAsync(RedisServer redis, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null) =>
-        StartRedisAsync(redis.EndPoint, nodes, configure, application, liveState);
+    public static Task<LiveCluster> StartRedisAsync(RedisServer redis, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null, Action<IServiceCollection>? services = null) =>
+        StartRedisAsync(redis.EndPoint, nodes, configure, application, liveState, services);
 
     /// <summary>Servers of one app on the Redis (or Redis Cluster) at <paramref name="endPoint"/>.</summary>
-    public static async Task<LiveCluster> StartRedisAsync(string endPoint, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null)
+    public static async Task<LiveCluster> StartRedisAsync(string endPoint, int nodes, Action<RedisLiveStateOptions>? configure = null, string? application = null, Action<LiveStateOptions>? liveState = null, Action<IServiceCollection>? services = null)
     {
         var app = application ?? "app-" + Guid.NewGuid().ToString("N")[..8];
         var started = new List<LiveNode>();
@@ -36,15 +38,54 @@ internal sealed class LiveCluster : IAsyncDisposable
             {
                 options.Configuration = endPoint;
                 configure?.Invoke(options);
-            }, liveState));
+            }, liveState, services));
         }
 
         return new LiveCluster(started);
     }
 
-    /// <summary>Waits until every node's presence counts <paramref name="circuits"/> circuits in total.</summary>
-    public Task WaitForPresenceAsync(int circuits) =>
-        Wait.UntilAsync(() => Nodes.All(n => n.Presence.Count == circuits), $"every node sees {circuits} circuits");
+    /// <summary>
+    /// Waits until every node's presence counts <paramref name="circuits"/> circuits in total and knows, for each group
+    /// and user it hosts, exactly the circuits every node has in it: presence has converged.
+    /// </summary>
+    public async Task WaitForPresenceAsync(int circuits)
+    {
+        await Wait.UntilAsync(() => Nodes.All(n => n.Presence.Count == circuits) && Converged(), $"every node sees {circuits} circuits and the circuits of what it hosts");
+
+        // And the presence renders it caused are over (they are coalesced over a window), so that none lands in what a
+        // test counts next.
+        await Wait.UntilAsync(() => Nodes.All(n => n.Services.GetRequiredService<LocalChangeNotifier>().OpenWindows == 0), "every presence render window closed");
+    }
+
+    /// <summary>Waits until every node knows, for each group and user it hosts, exactly the circuits every node has in it.</summary>
+    public Task WaitForHostedPresenceAsync() => Wait.UntilAsync(Converged, "every node sees the circuits of what it hosts");
+
+    private bool Converged()
+    {
+        var all = Nodes.SelectMany(n => n.LocalRegistry.GetAll()).ToList();
+        foreach (var node in Nodes)
+        {
+            var local = node.LocalRegistry;
+            foreach (var group in all.SelectMany(c => c.Identity.Memberships.Append(c.GroupId)).Distinct())
+            {
+                var hosted = local.CountGroup(group) > 0 || local.CircuitsWatching(group).Length > 0;
+                if (hosted && node.Presence.CountGroup(group) != Nodes.Sum(n => n.LocalRegistry.CountGroup(group)))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var user in all.Select(c => c.UserId).OfType<string>().Distinct())
+            {
+                if (local.CountUser(user) > 0 && node.Presence.CountUser(user) != Nodes.Sum(n => n.LocalRegistry.CountUser(user)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// A fence: a broadcast to all from the last node, awaited on every circuit. Anything a circuit was sent before

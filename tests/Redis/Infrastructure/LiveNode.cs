@@ -45,6 +45,17 @@ internal sealed class LiveNode : IAsyncDisposable
 
     public bool IsRedis => Services.GetService<RedisConnection>() is not null;
 
+    /// <summary>Messages this node's backend received from other servers through Redis pub/sub so far.</summary>
+    public long MessagesReceived => Backend.MessagesFromOthers;
+
+    /// <summary>Circuits of other servers this node keeps in memory for presence.</summary>
+    public int RemoteCircuitsHeld => Backend.RemoteCircuitsHeld;
+
+    public RedisLiveStateBackend Backend => Services.GetRequiredService<RedisLiveStateBackend>();
+
+    /// <summary>Commands this node sent on its interactive Redis connection so far (reads, writes, scripts).</summary>
+    public long InteractiveOperations => Services.GetRequiredService<RedisConnection>().Current!.GetCounters().Interactive.OperationCount;
+
     /// <summary>How long the Redis health check of a node waits for PING.</summary>
     public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);
 
@@ -56,7 +67,7 @@ internal sealed class LiveNode : IAsyncDisposable
     }
 
     /// <summary>Starts a node; <paramref name="redis"/> null means the in-memory backend.</summary>
-    public static async Task<LiveNode> StartAsync(string name, string application, Action<RedisLiveStateOptions>? redis, Action<LiveStateOptions>? configure = null)
+    public static async Task<LiveNode> StartAsync(string name, string application, Action<RedisLiveStateOptions>? redis, Action<LiveStateOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var logs = new ListLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = application, EnvironmentName = "Production" });
@@ -78,6 +89,8 @@ internal sealed class LiveNode : IAsyncDisposable
             });
             builder.Services.AddHealthChecks().AddLiveStateRedis(timeout: HealthTimeout);
         }
+
+        services?.Invoke(builder.Services);
 
         var host = builder.Build();
         await host.StartAsync();
