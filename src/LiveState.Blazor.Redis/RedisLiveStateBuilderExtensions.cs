@@ -106,7 +106,7 @@ public static class RedisLiveStateBuilderExtensions
     /// connection is the app's choice here: with StackExchange.Redis's defaults, commands made while Redis is
     /// unreachable wait in a backlog up to the client's timeout (5 seconds) before an update fails, instead of failing at
     /// once (<c>BacklogPolicy.FailFast</c>); reconnection backs off as the client's <c>ReconnectRetryPolicy</c> says; and
-    /// exception messages carry Redis keys, which hold group ids (and an anonymous group's id holds the browser's
+    /// exception messages may carry Redis keys, which hold group ids (and an anonymous group's id holds the browser's
     /// id), unless the app sets <c>ConfigurationOptions.IncludeDetailInExceptions</c> to false. Set those on the
     /// multiplexer's <c>ConfigurationOptions</c> when you create it (Aspire: the <c>configureOptions</c> callback of
     /// <c>AddRedisClient</c>), or give LiveState a connection of its own with
