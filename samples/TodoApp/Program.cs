@@ -40,9 +40,11 @@ var live = builder.Services.AddLiveState(builder.Configuration.GetSection("LiveS
 live.AddDashboard();
 // snippet-end: add-dashboard
 
-// Scale-out: with LiveState:Redis set (for example --LiveState:Redis=127.0.0.1:6379), state, broadcasts, presence
-// and Data Protection keys are shared through Redis by every server of the app; without it, state lives in memory.
-if (builder.Configuration["LiveState:Redis"] is { Length: > 0 } redis)
+// Scale-out: with LiveState:Redis set (a connection string such as --LiveState:Redis=127.0.0.1:6379, or the Redis
+// options as an object in appsettings.json), state, broadcasts, presence and Data Protection keys are shared through
+// Redis by every server of the app; without it, state lives in memory.
+var redis = builder.Configuration.GetSection("LiveState:Redis");
+if (redis.Value is { Length: > 0 } || redis.GetChildren().Any())
 {
     live.AddRedis(redis);
 }

@@ -3,8 +3,11 @@ using StackExchange.Redis;
 namespace LiveState.Blazor.Redis;
 
 /// <summary>
-/// Options of LiveState's Redis backend, set through <c>AddLiveState().AddRedis(options =&gt; ...)</c>.
-/// Set one of <see cref="Configuration"/>, <see cref="ConfigurationOptions"/> or <see cref="ConnectionFactory"/>.
+/// Options of LiveState's Redis backend, set through <c>AddLiveState().AddRedis(options =&gt; ...)</c> or bound from
+/// configuration with <c>AddRedis(builder.Configuration.GetSection("LiveState:Redis"))</c> (every option but
+/// <see cref="ConfigurationOptions"/> and <see cref="ConnectionFactory"/>, which are made in code).
+/// Set one of <see cref="Configuration"/>, <see cref="ConfigurationOptions"/> or <see cref="ConnectionFactory"/>, or
+/// none to use the <c>IConnectionMultiplexer</c> registered in the app's services (as .NET Aspire registers one).
 /// </summary>
 /// <remarks>
 /// Every server of one application must use the same <see cref="ApplicationName"/> (or the same prefixes):
@@ -23,7 +26,8 @@ public sealed class RedisLiveStateOptions
     public string? Configuration { get; set; }
 
     /// <summary>
-    /// Configuration as an object, used instead of <see cref="Configuration"/> when set. It is cloned and used as
+    /// Configuration as an object, used instead of <see cref="Configuration"/> when set; code only (configuration
+    /// cannot bind it). It is cloned and used as
     /// given, except that <see cref="ConfigurationOptions.AbortOnConnectFail"/> and
     /// <see cref="ConfigurationOptions.IncludeDetailInExceptions"/> are always false (LiveState's keys hold group
     /// ids, and an anonymous group id holds the browser's id: no exception text may carry one).
@@ -31,10 +35,12 @@ public sealed class RedisLiveStateOptions
     public ConfigurationOptions? ConfigurationOptions { get; set; }
 
     /// <summary>
-    /// Creates the connection instead of <see cref="Configuration"/> (to share a multiplexer the application already
-    /// has, or in tests). It receives a writer for the connection log. The multiplexer it returns is disposed with
-    /// the application's services. Configure it with <see cref="ConfigurationOptions.IncludeDetailInExceptions"/>
-    /// false, as LiveState does its own, so that no Redis exception text carries a key (and with it a group id).
+    /// Creates the connection instead of <see cref="Configuration"/> (a connection made your way, or in tests); code
+    /// only (configuration cannot bind it). It receives a writer for the connection log. The multiplexer it returns is
+    /// LiveState's: it is disposed with the application's services. To share a multiplexer the app registered in its
+    /// services, which LiveState must not dispose, set no connection option at all. Configure it with
+    /// <see cref="ConfigurationOptions.IncludeDetailInExceptions"/> false, as LiveState does its own, so that no Redis
+    /// exception text carries a key (and with it a group id).
     /// </summary>
     public Func<TextWriter, Task<IConnectionMultiplexer>>? ConnectionFactory { get; set; }
 
@@ -71,4 +77,8 @@ public sealed class RedisLiveStateOptions
     /// every server. Default true; set false to configure Data Protection key sharing yourself.
     /// </summary>
     public bool ShareDataProtectionKeys { get; set; } = true;
+
+    // What binding from configuration could not set (a bad value, an unknown or unbindable key), each naming the
+    // option; reported by the validator when the app starts, with the other failures.
+    internal List<string>? ConfigurationFailures { get; set; }
 }

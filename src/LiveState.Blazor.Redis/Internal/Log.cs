@@ -98,4 +98,7 @@ internal static partial class Log
 
     [LoggerMessage(153, LogLevel.Information, "This server could not say farewell to the others ({Reason}); they drop its circuits when its presence lease ends.")]
     public static partial void FarewellFailed(ILogger logger, string reason);
+
+    [LoggerMessage(154, LogLevel.Information, "Using the IConnectionMultiplexer registered in the application's services (endpoints {EndPoints}) as server {ServerId}; the application owns it, LiveState does not dispose it or change its configuration.")]
+    public static partial void UsingRegisteredMultiplexer(ILogger logger, string endPoints, string serverId);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -6,23 +7,37 @@ namespace LiveState.Blazor.Redis.Internal;
 
 /// <summary>
 /// The app's one Redis connection: created lazily behind a semaphore, reconnecting by itself, with failures and
-/// restores logged. <see cref="Restored"/> tells the backplane to catch up on what it missed.
+/// restores logged. <see cref="Restored"/> tells the backplane to catch up on what it missed. Without a connection
+/// option it borrows the <see cref="IConnectionMultiplexer"/> registered in the app's services (as .NET Aspire's
+/// <c>AddRedisClient</c> registers one): the container owns that one, so it is never disposed here.
 /// </summary>
 internal sealed class RedisConnection : IAsyncDisposable
 {
     private readonly RedisLiveStateOptions _options;
     private readonly ServerIdentity _server;
     private readonly ILogger _logger;
+    private readonly IServiceProvider _services;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnectionMultiplexer? _multiplexer;
     private bool _disposed;
 
-    public RedisConnection(IOptions<RedisLiveStateOptions> options, ServerIdentity server, ILogger<RedisConnection> logger)
+    // False for a multiplexer borrowed from the app's services: its owner disposes it, not LiveState.
+    private bool _owned;
+
+    public RedisConnection(IOptions<RedisLiveStateOptions> options, ServerIdentity server, IServiceProvider services, ILogger<RedisConnection> logger)
     {
         _options = options.Value;
         _server = server;
+        _services = services;
         _logger = logger;
     }
+
+    /// <summary>Whether the options name no connection of LiveState's own, so the app's registered multiplexer is used.</summary>
+    internal static bool BorrowsRegisteredMultiplexer(RedisLiveStateOptions options) =>
+        string.IsNullOrWhiteSpace(options.Configuration) && options.ConfigurationOptions is null && options.ConnectionFactory is null;
+
+    /// <summary>Whether this connection uses the app's registered multiplexer (known once connected).</summary>
+    internal bool IsBorrowed => Current is not null && !_owned;
 
     /// <summary>Raised (on a Redis thread) when a connection that had failed is restored.</summary>
     public event Action? Restored;
@@ -54,11 +69,13 @@ internal sealed class RedisConnection : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var log = new StringWriter();
             IConnectionMultiplexer multiplexer;
+            var owned = !BorrowsRegisteredMultiplexer(_options);
             try
             {
-                multiplexer = _options.ConnectionFactory is { } factory
-                    ? await factory(log).ConfigureAwait(false)
-                    : await ConnectionMultiplexer.ConnectAsync(CreateConfiguration(), log).ConfigureAwait(false);
+                multiplexer = _options.ConnectionFactory is { } factory ? await factory(log).ConfigureAwait(false)
+                    : owned ? await ConnectionMultiplexer.ConnectAsync(CreateConfiguration(), log).ConfigureAwait(false)
+                    : _services.GetService<IConnectionMultiplexer>()
+                        ?? throw new InvalidOperationException(RedisLiveStateOptionsValidator.NoConnectionMessage);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -68,7 +85,11 @@ internal sealed class RedisConnection : IAsyncDisposable
 
             multiplexer.ConnectionFailed += OnConnectionFailed;
             multiplexer.ConnectionRestored += OnConnectionRestored;
-            if (multiplexer.IsConnected)
+            if (!owned)
+            {
+                Log.UsingRegisteredMultiplexer(_logger, EndPoints(multiplexer), _server.Id);
+            }
+            else if (multiplexer.IsConnected)
             {
                 Log.Connected(_logger, EndPoints(multiplexer), _server.Id);
             }
@@ -78,6 +99,7 @@ internal sealed class RedisConnection : IAsyncDisposable
                 Log.NotConnectedYet(_logger, EndPoints(multiplexer), log.ToString());
             }
 
+            _owned = owned;
             Volatile.Write(ref _multiplexer, multiplexer);
             return multiplexer;
         }
@@ -145,7 +167,11 @@ internal sealed class RedisConnection : IAsyncDisposable
             {
                 multiplexer.ConnectionFailed -= OnConnectionFailed;
                 multiplexer.ConnectionRestored -= OnConnectionRestored;
-                await multiplexer.DisposeAsync().ConfigureAwait(false);
+                if (_owned)
+                {
+                    await multiplexer.DisposeAsync().ConfigureAwait(false);
+                }
+
                 _multiplexer = null;
             }
         }

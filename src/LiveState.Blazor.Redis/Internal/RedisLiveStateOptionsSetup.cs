@@ -1,4 +1,6 @@
 using System.Reflection;
+using StackExchange.Redis;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -37,12 +39,31 @@ internal sealed class RedisLiveStateOptionsSetup : IPostConfigureOptions<RedisLi
 
 internal sealed class RedisLiveStateOptionsValidator : IValidateOptions<RedisLiveStateOptions>
 {
+    internal const string NoConnectionMessage =
+        "LiveState's Redis backend has no connection. Either set RedisLiveStateOptions.Configuration (for example "
+        + "\"127.0.0.1:6379\": in code, or in configuration as \"LiveState:Redis\" with AddRedis(configuration.GetSection(\"LiveState:Redis\"))), "
+        + "ConfigurationOptions or ConnectionFactory; or register an IConnectionMultiplexer in the application's services "
+        + "(as .NET Aspire's AddRedisClient does) for LiveState to use.";
+
+    private readonly IServiceProviderIsService? _isService;
+
+    public RedisLiveStateOptionsValidator(IServiceProvider services)
+    {
+        _isService = services.GetService<IServiceProviderIsService>();
+    }
+
     public ValidateOptionsResult Validate(string? name, RedisLiveStateOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Configuration) && options.ConfigurationOptions is null && options.ConnectionFactory is null)
+        if (options.ConfigurationFailures is { } binding)
         {
-            failures.Add("RedisLiveStateOptions needs a Configuration (for example \"127.0.0.1:6379\"), ConfigurationOptions or a ConnectionFactory.");
+            failures.AddRange(binding);
+        }
+
+        // Asked without resolving it: resolving the app's multiplexer connects, and validation must not.
+        if (RedisConnection.BorrowsRegisteredMultiplexer(options) && _isService?.IsService(typeof(IConnectionMultiplexer)) != true)
+        {
+            failures.Add(NoConnectionMessage);
         }
 
         if (options.PresenceHeartbeatInterval <= TimeSpan.Zero)
