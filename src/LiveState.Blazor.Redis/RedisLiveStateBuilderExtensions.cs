@@ -83,6 +83,7 @@ public static class RedisLiveStateBuilderExtensions
     /// <param name="configuration">A StackExchange.Redis configuration string.</param>
     /// <param name="configure">Sets further options; may be null.</param>
     /// <returns>The builder, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (a connection string, or a configuration section); no call can be ambiguous.")]
     public static ILiveStateBuilder AddRedis(this ILiveStateBuilder builder, string configuration, Action<RedisLiveStateOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -136,6 +137,7 @@ public static class RedisLiveStateBuilderExtensions
     /// <param name="configuration">The section that holds the options (or the connection string).</param>
     /// <param name="configure">Sets further options after those of <paramref name="configuration"/>, overriding them; may be null.</param>
     /// <returns>The builder, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (a connection string, or a configuration section); no call can be ambiguous.")]
     public static ILiveStateBuilder AddRedis(this ILiveStateBuilder builder, IConfiguration configuration, Action<RedisLiveStateOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -30,6 +30,7 @@ public static class LiveStateServiceCollectionExtensions
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets options; may be null.</param>
     /// <returns>A builder for further LiveState configuration (for example <c>.AddRedis(...)</c>).</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (none, or a configuration section), as ASP.NET Core's own Add* overloads do; no call can be ambiguous.")]
     public static ILiveStateBuilder AddLiveState(this IServiceCollection services, Action<LiveStateOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -111,6 +112,7 @@ public static class LiveStateServiceCollectionExtensions
     /// <param name="configuration">The section to bind, for example <c>builder.Configuration.GetSection("LiveState")</c>.</param>
     /// <param name="configure">Sets options after the binding; may be null.</param>
     /// <returns>A builder for further LiveState configuration (for example <c>.AddRedis(...)</c>).</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (none, or a configuration section), as ASP.NET Core's own Add* overloads do; no call can be ambiguous.")]
     public static ILiveStateBuilder AddLiveState(this IServiceCollection services, IConfiguration configuration, Action<LiveStateOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);

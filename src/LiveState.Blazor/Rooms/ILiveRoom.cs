@@ -68,6 +68,7 @@ public interface ILiveRoom
     /// <exception cref="ArgumentException">The metadata is too big.</exception>
     /// <exception cref="LiveRoomAccessDeniedException">The room was taken away (<see cref="IsJoined"/> is false).</exception>
     /// <exception cref="ObjectDisposedException">The handle was left.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required parameters (a dictionary, or a key and a value); only the cancellation token is optional.")]
     Task SetMetadataAsync(IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken = default);
 
     /// <summary>Sets one entry of this circuit's metadata (null removes it); see <see cref="SetMetadataAsync(IReadOnlyDictionary{string, string}, CancellationToken)"/>.</summary>
@@ -75,6 +76,7 @@ public interface ILiveRoom
     /// <param name="value">Its value, or null to remove it.</param>
     /// <param name="cancellationToken">Stops waiting for the write; it still happens.</param>
     /// <returns>Completes when a write that includes the change is stored.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required parameters (a dictionary, or a key and a value); only the cancellation token is optional.")]
     Task SetMetadataAsync(string key, string? value, CancellationToken cancellationToken = default);
 
     /// <summary>
