@@ -62,7 +62,7 @@ public sealed class ClusterTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task ADeadServersCircuitsLeavePresenceWithinItsTimeout()
+    public async Task ADeadServersCircuitsLeavePresenceWhenItsHeartbeatsStop()
     {
         static void Quick(RedisLiveStateOptions options)
         {

@@ -75,7 +75,7 @@ public sealed class RedisClusterTests(RedisClusterFixture redis)
     }
 
     [Fact]
-    public async Task ACrashedServersCircuitsLeavePresenceWithinItsTimeout()
+    public async Task ACrashedServersCircuitsLeavePresenceWhenItsHeartbeatsStop()
     {
         static void Quick(RedisLiveStateOptions options)
         {
