@@ -140,7 +140,8 @@ internal sealed class SlotCache
     /// circuits watching it) and the circuits whose renders asked for it (<paramref name="asker"/>); nothing else. A
     /// prerender has no circuit to re-render: what it loads is kept only if the slot exists (the tab's circuit, connecting
     /// next, reads it at once), so a page load for a group without state (a first visit without a cookie) leaves nothing
-    /// behind. Loads are once per slot and server; askers that come while one is in flight join it.
+    /// behind. Loads are once per slot and server at a time; askers that come while one is in flight get the next one,
+    /// which starts when it completes.
     /// </summary>
     /// <param name="groupId">The group.</param>
     /// <param name="key">The slot's key.</param>
