@@ -19,7 +19,7 @@ internal sealed class SlotCache
     private readonly ConcurrentDictionary<(string Group, string Key), byte> _loading = new();
     private readonly ConcurrentDictionary<(string Group, string Key), byte> _changedWhileLoading = new();
     private readonly ConcurrentQueue<(string Group, string Key)> _unshown = new();
-    private readonly ConcurrentDictionary<(string Group, string Key), List<Circuits.LiveCircuit>> _askers = new();
+    private readonly ConcurrentDictionary<(string Group, string Key), Dictionary<Circuits.LiveCircuit, long>> _askers = new();
 
     // Set by the first load and never reset. A store that answers synchronously (in memory) never loads, so reads and
     // updates skip the dictionaries without asking them (ConcurrentDictionary.IsEmpty takes every lock when empty).
@@ -29,6 +29,9 @@ internal sealed class SlotCache
     internal int MaxUnshownEntries { get; set; } = 10_000;
 
     public int Count => _slots.Count;
+
+    /// <summary>Whether a load of the slot is in flight (for tests).</summary>
+    internal bool IsLoading(string groupId, string key) => _loading.ContainsKey((groupId, key));
 
     public bool TryGet<T>(string groupId, string key, [NotNullWhen(true)] out SessionGroupSlot<T>? slot) where T : class
     {
@@ -137,7 +140,8 @@ internal sealed class SlotCache
     /// circuits watching it) and the circuits whose renders asked for it (<paramref name="asker"/>); nothing else. A
     /// prerender has no circuit to re-render: what it loads is kept only if the slot exists (the tab's circuit, connecting
     /// next, reads it at once), so a page load for a group without state (a first visit without a cookie) leaves nothing
-    /// behind. Loads are once per slot and server; askers that come while one is in flight join it.
+    /// behind. Loads are once per slot and server at a time; askers that come while one is in flight get the next one,
+    /// which starts when it completes.
     /// </summary>
     /// <param name="groupId">The group.</param>
     /// <param name="key">The slot's key.</param>
@@ -152,22 +156,41 @@ internal sealed class SlotCache
         _used = true;
         if (asker is not null)
         {
-            var askers = _askers.GetOrAdd((groupId, key), static _ => []);
-            lock (askers)
-            {
-                if (!askers.Contains(asker))
-                {
-                    askers.Add(asker);
-                }
-            }
+            AddAsker(groupId, key, asker, known);
         }
 
+        StartLoad(groupId, key, first, again, asker, localBroadcaster, localCircuits);
+    }
+
+    /// <summary>
+    /// Starts a load unless one is in flight. A load answers the askers waiting when it starts; those that come while it
+    /// is in flight wait for the next, which it starts when it completes: the read in flight may have been made before
+    /// what they were rendered for was written (another server's update), so its answer is not theirs.
+    /// </summary>
+    private void StartLoad<T>(string groupId, string key, Func<Task<SessionGroupSlot<T>?>>? first, Func<Task<SessionGroupSlot<T>?>> again, Circuits.LiveCircuit? starter, Broadcasting.Broadcaster localBroadcaster, Circuits.CircuitRegistry localCircuits) where T : class, new()
+    {
         if (!_loading.TryAdd((groupId, key), 0))
         {
             return;
         }
 
-        _ = CompleteAsync(first());
+        var askers = TakeAskers(groupId, key);
+
+        // The read the starting render made answers it; another asker waiting (one that came while the previous load was
+        // completing) may have asked after that read was made, so it reads again.
+        var onlyStarter = askers.Count == 0 || (askers.Count == 1 && starter is not null && askers.ContainsKey(starter));
+        Task<SessionGroupSlot<T>?> read;
+        try
+        {
+            read = first is not null && onlyStarter ? first() : again();
+        }
+        catch (Exception)
+        {
+            _loading.TryRemove((groupId, key), out _);
+            return;
+        }
+
+        _ = CompleteAsync(read);
 
         async Task CompleteAsync(Task<SessionGroupSlot<T>?> read)
         {
@@ -209,10 +232,10 @@ internal sealed class SlotCache
 
                 // The circuits that asked and rendered something older than what arrived: re-render them (their readers
                 // of this group do not all say so; a component may read any group by id).
-                var askers = TakeAskers(groupId, key);
-                if ((loaded?.Version ?? 0) > known)
+                var version = loaded?.Version ?? 0;
+                foreach (var (circuit, rendered) in askers)
                 {
-                    foreach (var circuit in askers)
+                    if (version > rendered)
                     {
                         _ = await localBroadcaster.BroadcastToCircuitAsync(circuit.Id).ConfigureAwait(false);
                     }
@@ -221,11 +244,16 @@ internal sealed class SlotCache
             catch (Exception)
             {
                 // The store logs its own failures; the next render asks again.
-                TakeAskers(groupId, key);
             }
             finally
             {
                 _loading.TryRemove((groupId, key), out _);
+
+                // Askers that came while this load was in flight (a render it caused among them) get a read of their own.
+                if (_askers.ContainsKey((groupId, key)))
+                {
+                    StartLoad(groupId, key, first: null, again, starter: null, localBroadcaster, localCircuits);
+                }
             }
         }
     }
@@ -234,16 +262,39 @@ internal sealed class SlotCache
     public static bool IsShown(Circuits.CircuitRegistry circuits, string groupId) =>
         circuits.CircuitsOfGroup(groupId).Length > 0 || circuits.CircuitsWatching(groupId).Length > 0;
 
-    private List<Circuits.LiveCircuit> TakeAskers(string groupId, string key)
+    /// <summary>Notes that <paramref name="asker"/> rendered version <paramref name="known"/> of the slot and waits for newer.</summary>
+    private void AddAsker(string groupId, string key, Circuits.LiveCircuit asker, long known)
     {
-        if (!_askers.TryRemove((groupId, key), out var askers))
+        while (true)
+        {
+            var askers = _askers.GetOrAdd((groupId, key), static _ => []);
+            lock (askers)
+            {
+                // Taken by a load meanwhile: that load may have read before this ask; wait for the next one.
+                if (!_askers.TryGetValue((groupId, key), out var current) || !ReferenceEquals(current, askers))
+                {
+                    continue;
+                }
+
+                // A circuit's renders run one at a time: its last ask says what it shows.
+                askers[asker] = known;
+                return;
+            }
+        }
+    }
+
+    private Dictionary<Circuits.LiveCircuit, long> TakeAskers(string groupId, string key)
+    {
+        if (!_askers.TryGetValue((groupId, key), out var askers))
         {
             return [];
         }
 
         lock (askers)
         {
-            return [.. askers];
+            // Removed under the list's lock: an asker holding it either added before (and is taken) or sees it gone.
+            _askers.TryRemove(new KeyValuePair<(string, string), Dictionary<Circuits.LiveCircuit, long>>((groupId, key), askers));
+            return askers;
         }
     }
 
