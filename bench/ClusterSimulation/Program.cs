@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 // through the real registry (5 circuits per group, one user per group). Prints one JSON line per measurement.
 //   scale    --servers S --circuits N : messages each server received for one group broadcast whose circuits are all on
 //                                       one server, and the managed heap per server once presence settled
+//   --cluster: on a real 3-master Redis Cluster instead of one redis-server
 //   mutate   --servers S --circuits N --rates r1,r2,... --seconds D : MutateAsync of groups shown on the next server,
 //                                       at each offered rate (0: as fast as 64 writers go): throughput and delivery lag
 var args2 = Args.Parse(args);
@@ -23,12 +24,16 @@ var design =
     "new";
 #endif
 
-await using var redis = await RedisServer.StartInMemoryAsync();
+// One redis-server, or with --cluster a real 3-master Redis Cluster (tests/Shared/RedisCluster.cs).
+var onCluster = args.Contains("--cluster");
+await using var single = onCluster ? null : await RedisServer.StartInMemoryAsync();
+await using var cluster = onCluster ? await RedisCluster.StartAsync() : null;
+var endPoint = cluster?.EndPoint ?? single!.EndPoint;
 var servers = new List<Server>();
 var heapBefore = Heap();
 for (var s = 0; s < args2.Servers; s++)
 {
-    servers.Add(await Server.StartAsync(s, redis.EndPoint));
+    servers.Add(await Server.StartAsync(s, endPoint));
 }
 
 for (var s = 0; s < args2.Servers; s++)
@@ -59,7 +64,7 @@ if (args2.Mode == "scale")
     await Until(() => servers.Skip(1).All(s => s.Renders >= s.Circuits + (s == target ? 5 : 0)), TimeSpan.FromSeconds(60), "the fence rendered");
     var received = servers.Select((s, i) => s.Received - before[i] - (i == 0 ? 0 : 1)).ToArray();
     Console.WriteLine(Json(
-        ("design", design), ("mode", "scale"), ("servers", args2.Servers), ("circuits_per_server", args2.Circuits),
+        ("design", design), ("redis", onCluster ? "cluster" : "single"), ("mode", "scale"), ("servers", args2.Servers), ("circuits_per_server", args2.Circuits),
         ("reached", reached), ("rendered_ms", rendered.TotalMilliseconds),
         ("received_by_target", received[1]),
         ("received_by_each_other", string.Join('/', received.Skip(2))),
@@ -73,7 +78,7 @@ else
     {
         var result = await MutateAsync(servers, rate, TimeSpan.FromSeconds(args2.Seconds), args2.Circuits / 5);
         Console.WriteLine(Json(
-            ("design", design), ("mode", "mutate"), ("servers", args2.Servers), ("circuits_per_server", args2.Circuits),
+            ("design", design), ("redis", onCluster ? "cluster" : "single"), ("mode", "mutate"), ("servers", args2.Servers), ("circuits_per_server", args2.Circuits),
             ("offered_per_s", rate), ("updates_per_s", result.Throughput), ("renders", result.Lags),
             ("lag_p50_ms", result.P50), ("lag_p99_ms", result.P99), ("lag_max_ms", result.Max)));
     }

@@ -4,6 +4,8 @@
 # server), alternating, same program. Output: one JSON line per measurement in $OUT (default /work/results/redis).
 #   bench/scripts/cluster-simulation.sh scale "2 4 8" 2000
 #   bench/scripts/cluster-simulation.sh mutate 4 2000 "1000,4000,0"
+#   CLUSTER=1 bench/scripts/cluster-simulation.sh scale "2 4 8" 2000   (a real 3-master Redis Cluster; DESIGNS="new" to
+#   run only this tree: the old design was never made for a cluster)
 # Run it under the heavy lock (flock /tmp/livestate-heavy.lock ...), one invocation per hold.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -38,12 +40,12 @@ build
 mode="${1:-scale}"
 if [ "$mode" = scale ]; then
   for s in ${2:-2 4 8}; do
-    for design in old new; do
-      run "$design" scale --servers "$s" --circuits "${3:-2000}" | tee -a "$out/scale.jsonl"
+    for design in ${DESIGNS:-old new}; do
+      run "$design" scale --servers "$s" --circuits "${3:-2000}" ${CLUSTER:+--cluster} | tee -a "$out/scale.jsonl"
     done
   done
 else
-  for design in old new; do
-    run "$design" mutate --servers "${2:-4}" --circuits "${3:-2000}" --rates "${4:-1000,4000,0}" --seconds "${5:-5}" | tee -a "$out/mutate.jsonl"
+  for design in ${DESIGNS:-old new}; do
+    run "$design" mutate --servers "${2:-4}" --circuits "${3:-2000}" --rates "${4:-1000,4000,0}" --seconds "${5:-5}" ${CLUSTER:+--cluster} | tee -a "$out/mutate.jsonl"
   done
 fi
