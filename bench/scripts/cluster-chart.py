@@ -91,7 +91,7 @@ for (design, redis, servers, _), row in sorted(mutate.items()):
     lag.setdefault(label(design, redis), (COLORS.get((design, redis), "#555"), []))[1].append((row["updates_per_s"], row["lag_p99_ms"]))
 
 legend = "".join(f'<span style="margin-right:18px"><span style="display:inline-block;width:12px;height:12px;background:{c};margin-right:6px"></span>{l}</span>'
-                 for l, (c, _) in heap.items())
+                 for l, (c, _) in {**heap, **lag}.items())
 output.write_text(f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{{margin:12px;font-family:system-ui,sans-serif}}</style></head><body>
 <div style="font-size:13px;margin-bottom:6px">LiveState's Redis backend, cluster simulation ({circuits:,} circuits per server; bench/scripts/cluster-simulation.sh): {legend}</div>
 <div style="display:flex;gap:8px">
