@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Bunit;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.State;
@@ -64,23 +62,13 @@ public sealed class RemoteStoreCheckTests : IDisposable
     /// A store that reads a slot when asked and, while held, keeps the answer until opened: a read whose reply is on the
     /// network.
     /// </summary>
-    private sealed class GatedStore : ISessionGroupStore
+    private sealed class GatedStore : AsyncTestStore
     {
-        private readonly ConcurrentDictionary<(string, string), object> _slots = new();
-        private readonly object _gate = new();
+        private readonly Lock _gate = new();
         private TaskCompletionSource? _held;
-        private int _reads;
-        private int _pending;
         private int _heldCount;
 
-        public int Reads => Volatile.Read(ref _reads);
-
-        public int Pending => Volatile.Read(ref _pending);
-
         public int Held => Volatile.Read(ref _heldCount);
-
-        public void Seed<T>(string groupId, T value, long version) where T : class =>
-            _slots[(groupId, SlotKey<T>.Value)] = new SessionGroupSlot<T>(value, version);
 
         public void Hold()
         {
@@ -102,59 +90,28 @@ public sealed class RemoteStoreCheckTests : IDisposable
             held?.TrySetResult();
         }
 
-        public async ValueTask<SessionGroupSlot<T>?> GetAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken = default) where T : class
+        protected override async Task<SessionGroupSlot<T>?> AnswerAsync<T>(Func<SessionGroupSlot<T>?> read, CancellationToken cancellationToken)
+            where T : class
         {
-            Interlocked.Increment(ref _reads);
-            Interlocked.Increment(ref _pending);
-            try
+            // Read now; answer when the gate opens.
+            var slot = read();
+            Task? gate;
+            lock (_gate)
             {
-                // Read now; answer when the gate opens.
-                var slot = _slots.TryGetValue((groupId, slotKey), out var found) ? (SessionGroupSlot<T>)found : null;
-                Task? gate;
-                lock (_gate)
-                {
-                    gate = _held?.Task;
-                }
-
-                if (gate is not null)
-                {
-                    Interlocked.Increment(ref _heldCount);
-                    await gate.WaitAsync(cancellationToken);
-                }
-                else
-                {
-                    await Task.Yield();
-                }
-
-                return slot;
+                gate = _held?.Task;
             }
-            finally
+
+            if (gate is not null)
             {
-                Interlocked.Decrement(ref _pending);
+                Interlocked.Increment(ref _heldCount);
+                await gate.WaitAsync(cancellationToken);
             }
-        }
-
-        public async ValueTask<SessionGroupSlot<T>> UpdateAsync<T>(string groupId, string slotKey, Func<T?, T> update, CancellationToken cancellationToken = default) where T : class
-        {
-            await Task.Yield();
-            lock (_slots)
+            else
             {
-                var current = _slots.TryGetValue((groupId, slotKey), out var slot) ? (SessionGroupSlot<T>)slot : null;
-                var next = new SessionGroupSlot<T>(update(current?.Value), (current?.Version ?? 0) + 1);
-                _slots[(groupId, slotKey)] = next;
-                return next;
+                await Task.Yield();
             }
-        }
 
-        public ValueTask<bool> DeleteAsync(string groupId, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
-
-        public async IAsyncEnumerable<string> ListGroupsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.Yield();
-            foreach (var (group, _) in _slots.Keys)
-            {
-                yield return group;
-            }
+            return slot;
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Bunit;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.State;
@@ -98,56 +96,14 @@ public sealed class RemoteStoreLoadTests : IDisposable
     }
 
     /// <summary>A store that answers every read asynchronously, like a network store.</summary>
-    private sealed class RemoteStore : ISessionGroupStore
+    private sealed class RemoteStore : AsyncTestStore
     {
-        private readonly ConcurrentDictionary<(string, string), object> _slots = new();
-        private int _reads;
-        private int _pending;
-
-        public int Reads => Volatile.Read(ref _reads);
-
-        public int Pending => Volatile.Read(ref _pending);
-
-        public void Seed<T>(string groupId, T value, long version = 1) where T : class =>
-            _slots[(groupId, SlotKey<T>.Value)] = new SessionGroupSlot<T>(value, version);
-
-        public async ValueTask<SessionGroupSlot<T>?> GetAsync<T>(string groupId, string slotKey, CancellationToken cancellationToken = default) where T : class
+        protected override async Task<SessionGroupSlot<T>?> AnswerAsync<T>(Func<SessionGroupSlot<T>?> read, CancellationToken cancellationToken)
+            where T : class
         {
-            Interlocked.Increment(ref _reads);
-            Interlocked.Increment(ref _pending);
-            try
-            {
-                // A timer, not a yield: the read can never have completed by the time the caller looks at it.
-                await Task.Delay(1, cancellationToken);
-                return _slots.TryGetValue((groupId, slotKey), out var slot) ? (SessionGroupSlot<T>)slot : null;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _pending);
-            }
-        }
-
-        public async ValueTask<SessionGroupSlot<T>> UpdateAsync<T>(string groupId, string slotKey, Func<T?, T> update, CancellationToken cancellationToken = default) where T : class
-        {
-            await Task.Yield();
-            lock (_slots)
-            {
-                var current = _slots.TryGetValue((groupId, slotKey), out var slot) ? (SessionGroupSlot<T>)slot : null;
-                var next = new SessionGroupSlot<T>(update(current?.Value), (current?.Version ?? 0) + 1);
-                _slots[(groupId, slotKey)] = next;
-                return next;
-            }
-        }
-
-        public ValueTask<bool> DeleteAsync(string groupId, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
-
-        public async IAsyncEnumerable<string> ListGroupsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.Yield();
-            foreach (var (group, _) in _slots.Keys)
-            {
-                yield return group;
-            }
+            // A timer, not a yield: the read can never have completed by the time the caller looks at it.
+            await Task.Delay(1, cancellationToken);
+            return read();
         }
     }
 }
