@@ -53,6 +53,28 @@ public sealed class ObserverTests : IDisposable
         Assert.True(tab.Component.Instance.Renders > 1);
     }
 
+    [Fact]
+    public async Task ABroadcastsDurationIncludesTheRendersTheCallerRanItself()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var server = new LiveTestServer(services: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveStateObserver>(_recorder));
+        });
+
+        // An idle circuit renders inline, on the broadcasting thread, before the broadcast's task is returned; its render
+        // takes 40 ms of the host's clock.
+        var target = new FakeRenderTarget { OnRender = () => clock.Advance(TimeSpan.FromMilliseconds(40)) };
+        server.Registry.Register("slow", new LiveIdentity("user:carol", "carol")).AddTarget(target);
+
+        Assert.Equal(1, await server.Broadcaster.BroadcastToGroupAsync("user:carol"));
+
+        var broadcast = Assert.Single(_recorder.Events, e => e.Cause == LiveRenderCause.Broadcast);
+        Assert.Equal(1, target.Renders);
+        Assert.True(broadcast.Duration >= TimeSpan.FromMilliseconds(40), $"the broadcast took {broadcast.Duration.TotalMilliseconds} ms of the host's clock, its render 40");
+    }
+
     private sealed class Recorder : ILiveStateObserver
     {
         private readonly List<LiveRenderEvent> _events = [];

@@ -58,9 +58,13 @@ internal sealed class FakeRenderTarget : ILiveRenderTarget
         }
     }
 
+    /// <summary>Runs in each render (e.g. a render that takes time on a fake clock).</summary>
+    public Action? OnRender { get; set; }
+
     public Task Render()
     {
         Interlocked.Increment(ref _renders);
+        OnRender?.Invoke();
         return Task.CompletedTask;
     }
 
