@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Reflection;
-using System.Text.Json;
 using LiveState.Blazor.Backends;
 using LiveState.Blazor.Circuits;
 using LiveState.Blazor.State;
@@ -31,7 +31,7 @@ internal sealed record DashboardSnapshot(
 /// <summary>
 /// Reads what an open dashboard shows: circuits from the registry (this server's, and the cluster's counts through the
 /// backend's presence), slots from the store (without touching in-memory groups), deliveries from the feed. One per open
-/// dashboard; it remembers slot sizes by version so that an unchanged slot is not serialized again.
+/// dashboard; slot sizes come from the feed, which serializes a slot once per version for every dashboard.
 /// </summary>
 internal sealed class DashboardReader(
     DashboardFeed feed,
@@ -40,24 +40,16 @@ internal sealed class DashboardReader(
     ISessionGroupStore store,
     IOptionsMonitor<LiveStateOptions> options,
     TimeProvider time,
-    LiveStateBackend? backend = null,
-    HealthCheckService? health = null)
+    LiveStateBackend? backend = null)
 {
     private static readonly MethodInfo ReadSlotMethod = typeof(DashboardReader).GetMethod(nameof(ReadSlotAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
-
-    private readonly CircuitRegistry _local = local;
-    private readonly ILiveCircuitRegistry _cluster = cluster;
-    private readonly ISessionGroupStore _store = store;
-    private readonly LiveStateBackend? _backend = backend;
-    private readonly IOptionsMonitor<LiveStateOptions> _options = options;
-    private readonly TimeProvider _time = time;
-    private readonly Dictionary<(string Group, string Slot), (long Version, long Bytes)> _sizes = [];
+    private static readonly ConcurrentDictionary<Type, Func<ISessionGroupStore, string, string, CancellationToken, Task<ISlotSnapshot?>>> Readers = new();
 
     public async Task<DashboardSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
-        var active = _local.GetActiveGroups();
+        var active = local.GetActiveGroups();
         var shown = active
-            .Select(group => (Group: group, Count: _local.CountGroup(group)))
+            .Select(group => (Group: group, Count: local.CountGroup(group)))
             .OrderByDescending(g => g.Count)
             .ThenBy(g => g.Group, StringComparer.Ordinal)
             .Take(feed.Options.MaxGroups)
@@ -66,55 +58,42 @@ internal sealed class DashboardReader(
         var groups = new List<DashboardGroup>(shown.Length);
         foreach (var (group, count) in shown)
         {
-            var users = _local.GetCircuitsOfGroup(group).Select(c => c.UserId).Where(u => u is not null).Distinct(StringComparer.Ordinal).Count();
+            var users = local.GetCircuitsOfGroup(group).Select(c => c.UserId).Where(u => u is not null).Distinct(StringComparer.Ordinal).Count();
             groups.Add(new DashboardGroup(
                 LiveIdentity.Redact(group),
                 count,
-                _backend is null ? count : _cluster.CountGroup(group),
+                backend is null ? count : cluster.CountGroup(group),
                 users,
                 await SlotsAsync(group, cancellationToken).ConfigureAwait(false)));
         }
 
         return new DashboardSnapshot(
-            _time.GetUtcNow(),
+            time.GetUtcNow(),
             Environment.MachineName,
-            _local.Count,
-            _backend is null ? _local.Count : _cluster.Count,
+            local.Count,
+            backend is null ? local.Count : cluster.Count,
             active.Count,
-            _local.GetOnlineUsers().Count,
-            _store.GetType().Name,
-            _backend?.GetType().Name ?? "none (this server only)",
+            local.GetOnlineUsers().Count,
+            store.GetType().Name,
+            backend?.GetType().Name ?? "none (this server only)",
             Math.Max(0, active.Count - shown.Length),
             groups,
             feed.Recent(),
             feed.Deliveries);
     }
 
-    /// <summary>The app's health checks, if it registered any (<c>AddHealthChecks()</c>); null otherwise.</summary>
-    public async Task<IReadOnlyList<DashboardHealth>?> CheckHealthAsync(CancellationToken cancellationToken)
-    {
-        if (health is null)
-        {
-            return null;
-        }
-
-        var report = await health.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
-        return [.. report.Entries.Select(e => new DashboardHealth(e.Key, e.Value.Status, e.Value.Description ?? e.Value.Exception?.GetType().Name, e.Value.Duration))];
-    }
-
     private async Task<IReadOnlyList<DashboardSlot>> SlotsAsync(string group, CancellationToken cancellationToken)
     {
-        var changed = feed.ChangedSlots(group).ToDictionary(s => s.Slot, s => s.ChangedAt, StringComparer.Ordinal);
+        var changed = feed.ChangedSlots(group);
+        var json = options.CurrentValue.JsonSerializerOptions;
         var slots = new List<DashboardSlot>();
-        if (_store is InMemorySessionGroupStore memory)
+        if (store is InMemorySessionGroupStore memory)
         {
             // Every slot the group holds, read without touching the group (a dashboard must not keep groups alive).
             foreach (var (key, slot) in memory.SlotsOf(group))
             {
-                var type = slot.GetType().GenericTypeArguments[0];
-                var version = (long)slot.GetType().GetProperty(nameof(SessionGroupSlot<object>.Version))!.GetValue(slot)!;
-                var value = slot.GetType().GetProperty(nameof(SessionGroupSlot<object>.Value))!.GetValue(slot);
-                slots.Add(new DashboardSlot(key, TypeName(type), version, Size(group, key, version, value, type), changed.GetValueOrDefault(key), null));
+                var snapshot = (ISlotSnapshot)slot;
+                slots.Add(new DashboardSlot(key, TypeName(snapshot.ValueType), snapshot.Version, feed.Size(group, key, snapshot, json), At(changed, key), null));
             }
 
             return slots;
@@ -131,10 +110,9 @@ internal sealed class DashboardReader(
 
             try
             {
-                var read = (Task<(long Version, object? Value)?>)ReadSlotMethod.MakeGenericMethod(type).Invoke(null, [_store, group, key, cancellationToken])!;
-                var slot = await read.ConfigureAwait(false);
-                slots.Add(slot is { } s
-                    ? new DashboardSlot(key, TypeName(type), s.Version, Size(group, key, s.Version, s.Value, type), changedAt, null)
+                var read = Readers.GetOrAdd(type, static t => ReadSlotMethod.MakeGenericMethod(t).CreateDelegate<Func<ISessionGroupStore, string, string, CancellationToken, Task<ISlotSnapshot?>>>());
+                slots.Add(await read(store, group, key, cancellationToken).ConfigureAwait(false) is { } snapshot
+                    ? new DashboardSlot(key, TypeName(type), snapshot.Version, feed.Size(group, key, snapshot, json), changedAt, null)
                     : new DashboardSlot(key, TypeName(type), null, null, changedAt, "deleted"));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -146,26 +124,12 @@ internal sealed class DashboardReader(
         return slots;
     }
 
-    private long Size(string group, string key, long version, object? value, Type type)
-    {
-        if (_sizes.TryGetValue((group, key), out var known) && known.Version == version)
-        {
-            return known.Bytes;
-        }
+    private static DateTimeOffset? At(IReadOnlyDictionary<string, DateTimeOffset> changed, string key) =>
+        changed.TryGetValue(key, out var at) ? at : null;
 
-        long bytes = value is null ? 0 : JsonSerializer.SerializeToUtf8Bytes(value, type, _options.CurrentValue.JsonSerializerOptions).Length;
-        if (_sizes.Count >= DashboardFeed.MaxSlots)
-        {
-            _sizes.Clear();
-        }
-
-        _sizes[(group, key)] = (version, bytes);
-        return bytes;
-    }
-
-    private static async Task<(long Version, object? Value)?> ReadSlotAsync<T>(ISessionGroupStore store, string group, string key, CancellationToken cancellationToken)
+    private static async Task<ISlotSnapshot?> ReadSlotAsync<T>(ISessionGroupStore store, string group, string key, CancellationToken cancellationToken)
         where T : class =>
-        await store.GetAsync<T>(group, key, cancellationToken).ConfigureAwait(false) is { } slot ? (slot.Version, slot.Value) : null;
+        await store.GetAsync<T>(group, key, cancellationToken).ConfigureAwait(false);
 
     private static string TypeName(Type type) => type.FullName ?? type.Name;
 }

@@ -61,10 +61,11 @@ internal sealed class DashboardView : ComponentBase, IDisposable
             return;
         }
 
-        _reader = Reader;
-        _snapshot = await _reader.ReadAsync(_disposed.Token);
+        // Prerendered, the page says it is loading: what it would read is read again once the circuit is up.
         if (RendererInfo.IsInteractive)
         {
+            _reader = Reader;
+            _snapshot = await _reader.ReadAsync(_disposed.Token);
             _refresh = Time.CreateTimer(_ => _ = InvokeAsync(RefreshAsync), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _healthTimer = Time.CreateTimer(_ => _ = InvokeAsync(CheckHealthAsync), null, TimeSpan.Zero, Feed.Options.HealthInterval);
             Feed.Changed += OnChanged;
@@ -81,8 +82,13 @@ internal sealed class DashboardView : ComponentBase, IDisposable
         {
             builder.AddMarkupContent(4, "<p id=\"dashboard-denied\">You are not allowed to see this dashboard.</p>");
         }
-        else if (_snapshot is { } s)
+        else if (_snapshot is null)
         {
+            builder.AddMarkupContent(9, "<p class=\"muted\">Loading…</p>");
+        }
+        else
+        {
+            var s = _snapshot;
             builder.AddContent(5, (RenderFragment)(b => Summary(b, s)));
             builder.AddContent(6, (RenderFragment)(b => Health(b)));
             builder.AddContent(7, (RenderFragment)(b => Groups(b, s)));
@@ -313,7 +319,7 @@ internal sealed class DashboardView : ComponentBase, IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
             timeout.CancelAfter(Feed.Options.HealthInterval);
-            _health = await _reader.CheckHealthAsync(timeout.Token);
+            _health = await Feed.HealthAsync().WaitAsync(timeout.Token);
             _healthRegistered = _health is not null;
             StateHasChanged();
         }

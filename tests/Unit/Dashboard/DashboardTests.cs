@@ -129,6 +129,33 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task TheHealthChecksRunOncePerIntervalHoweverManyDashboardsAsk()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var runs = 0;
+        using var server = new LiveTestServer(services: s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            s.AddHealthChecks().AddCheck("counted", () =>
+            {
+                Interlocked.Increment(ref runs);
+                return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy();
+            });
+            new LiveStateBuilder(s).AddDashboard(o => o.HealthInterval = TimeSpan.FromSeconds(10));
+        });
+        var feed = server.Services.GetRequiredService<DashboardFeed>();
+
+        var first = await feed.HealthAsync();
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => feed.HealthAsync()));
+        Assert.Equal(1, runs);
+        Assert.Equal("counted", Assert.Single(first!).Name);
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await feed.HealthAsync();
+        Assert.Equal(2, runs);
+    }
+
+    [Fact]
     public void InItsCircuitTheDashboardChecksThePolicyAgain_AndShowsNothingToAUserWithoutIt()
     {
         using var server = new LiveTestServer(services: s => new LiveStateBuilder(s).AddDashboard());
