@@ -28,6 +28,9 @@ public sealed class RoomDirectory
     /// <summary>The most rooms the directory keeps.</summary>
     public const int MaxRooms = 50;
 
+    /// <summary>The longest room title kept; the create form says the same to the browser.</summary>
+    public const int MaxTitleLength = 40;
+
     public List<ChatRoomInfo> Rooms { get; set; } =
     [
         new() { Id = "general", Title = "General" },
@@ -53,7 +56,9 @@ public sealed class RoomDirectory
                 return null;
             }
 
-            Rooms.Add(new ChatRoomInfo { Id = id, Title = title.Trim(), MembersOnly = membersOnly });
+            // The form's maxlength binds only the browser: the server cuts the title, whatever a client sends.
+            var trimmed = title.Trim();
+            Rooms.Add(new ChatRoomInfo { Id = id, Title = trimmed.Length > MaxTitleLength ? trimmed[..MaxTitleLength] : trimmed, MembersOnly = membersOnly });
         }
 
         return id;

@@ -135,7 +135,11 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         {
             if (!_disposed)
             {
-                (_rooms ??= []).Add(room);
+                // Rooms left meanwhile (a page switching rooms) are let go, so that a long-lived component holds only
+                // what it is still in.
+                _rooms ??= [];
+                _rooms.RemoveAll(joined => !joined.IsJoined);
+                _rooms.Add(room);
                 return room;
             }
         }
